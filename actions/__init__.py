@@ -1,0 +1,1 @@
+"""The action server package: Rasa custom actions and the plain-Python modules they use."""

@@ -1,0 +1,192 @@
+"""The assistant's answers as data: loading, checking and rendering.
+
+Content owners edit YAML under ``content/``; this module turns it into typed
+objects and refuses content that breaks the rules every answer must keep
+(an official https source, a review date, IPEM recommendations that exist).
+It has no Rasa import, so tests and other tools can use it on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+CONTENT_DIR = Path(os.environ.get("ADVISOR_CONTENT_DIR", Path(__file__).resolve().parent.parent / "content"))
+
+
+# The texts in interface.yml that introduce the topic list.
+INTERFACE_TEXTS = ("topics_intro", "fallback_intro", "lost_track_intro")
+
+
+class ContentError(ValueError):
+    """Content that must not be shown: the message names the file and the answer."""
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class IpemRecommendation:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    intent: str
+    topic: str
+    text: str
+    sources: tuple[Source, ...]
+    last_reviewed: dt.date
+    ipem_recommendations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    answers: dict[str, Answer]
+    ipem_recommendations: dict[int, IpemRecommendation]
+    ipem_source: Source
+    official_domains: tuple[str, ...]
+    interface: dict[str, str]
+
+    def answer_for(self, intent: str | None) -> Answer | None:
+        return self.answers.get(intent or "")
+
+
+def is_official_url(url: str, official_domains: tuple[str, ...]) -> bool:
+    """True for a well-formed https URL on an official domain or one of its subdomains."""
+    if not isinstance(url, str) or any(ch.isspace() for ch in url):
+        return False
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return (
+        parts.scheme == "https"
+        and bool(host)
+        and any(host == domain or host.endswith("." + domain) for domain in official_domains)
+    )
+
+
+def _require(condition: bool, where: str, problem: str) -> None:
+    if not condition:
+        raise ContentError(f"{where}: {problem}")
+
+
+def _source(raw: Any, where: str, official_domains: tuple[str, ...]) -> Source:
+    _require(isinstance(raw, Mapping), where, "a source needs a title and a url")
+    title, url = raw.get("title"), raw.get("url")
+    _require(isinstance(title, str) and title.strip() != "", where, "a source has no title")
+    _require(
+        is_official_url(url, official_domains),
+        where,
+        f"source URL {url!r} is not a well-formed https link on an official domain ({', '.join(official_domains)})",
+    )
+    return Source(title=title.strip(), url=url)
+
+
+def _review_date(raw: Any, where: str, today: dt.date) -> dt.date:
+    _require(
+        isinstance(raw, dt.date) and not isinstance(raw, dt.datetime),
+        where,
+        "last_reviewed must be a date (YYYY-MM-DD)",
+    )
+    _require(raw <= today, where, f"last_reviewed {raw} is in the future")
+    return raw
+
+
+def _answer(
+    intent: str, raw: Any, recommendations: Mapping[int, IpemRecommendation], official_domains, today
+) -> Answer:
+    where = f"answers.yml: {intent}"
+    _require(isinstance(raw, Mapping), where, "an answer must be a mapping")
+    topic, text = raw.get("topic"), raw.get("text")
+    _require(isinstance(topic, str) and topic.strip() != "", where, "topic is missing")
+    _require(isinstance(text, str) and text.strip() != "", where, "text is missing")
+    raw_sources = raw.get("sources")
+    _require(isinstance(raw_sources, list) and len(raw_sources) > 0, where, "an answer needs at least one source")
+    numbers = raw.get("ipem_recommendations", [])
+    _require(isinstance(numbers, list), where, "ipem_recommendations must be a list of numbers")
+    for number in numbers:
+        _require(number in recommendations, where, f"IPEM recommendation {number!r} does not exist")
+    return Answer(
+        intent=intent,
+        topic=topic.strip(),
+        text=text.strip(),
+        sources=tuple(_source(source, where, official_domains) for source in raw_sources),
+        last_reviewed=_review_date(raw.get("last_reviewed"), where, today),
+        ipem_recommendations=tuple(numbers),
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(f"{path.name}: cannot be read ({error})") from error
+
+
+def load_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) -> Content:
+    """Read and check all content; raises ContentError naming the first problem."""
+    today = today or dt.date.today()
+    domains_raw = _read_yaml(directory / "official_domains.yml")
+    _require(
+        isinstance(domains_raw, Mapping) and domains_raw.get("domains"),
+        "official_domains.yml",
+        "domains list is missing",
+    )
+    official_domains = tuple(str(domain).lower() for domain in domains_raw["domains"])
+
+    ipem_raw = _read_yaml(directory / "ipem_recommendations.yml")
+    _require(isinstance(ipem_raw, Mapping), "ipem_recommendations.yml", "must be a mapping")
+    ipem_source = _source(ipem_raw.get("source"), "ipem_recommendations.yml", official_domains)
+    _review_date(ipem_raw.get("last_reviewed"), "ipem_recommendations.yml", today)
+    recommendations = {}
+    for number, text in (ipem_raw.get("recommendations") or {}).items():
+        _require(
+            isinstance(text, str) and text.strip() != "",
+            "ipem_recommendations.yml",
+            f"recommendation {number} has no text",
+        )
+        recommendations[number] = IpemRecommendation(number=number, text=" ".join(text.split()))
+
+    answers_raw = _read_yaml(directory / "answers.yml")
+    _require(isinstance(answers_raw, Mapping) and answers_raw.get("answers"), "answers.yml", "no answers found")
+    answers = {
+        intent: _answer(intent, raw, recommendations, official_domains, today)
+        for intent, raw in answers_raw["answers"].items()
+    }
+    interface_raw = _read_yaml(directory / "interface.yml")
+    _require(isinstance(interface_raw, Mapping), "interface.yml", "must be a mapping of texts")
+    for key in INTERFACE_TEXTS:
+        _require(
+            isinstance(interface_raw.get(key), str) and interface_raw[key].strip() != "",
+            "interface.yml",
+            f"{key} is missing",
+        )
+    interface = {key: " ".join(interface_raw[key].split()) for key in INTERFACE_TEXTS}
+    return Content(answers, recommendations, ipem_source, official_domains, interface)
+
+
+def render_answer(answer: Answer, content: Content) -> str:
+    """The full reply: our answer, IPEM's recommendations marked as such, sources, review date."""
+    parts: list[str] = [answer.text]
+    sources = list(answer.sources)
+    for number in answer.ipem_recommendations:
+        parts.append(
+            f"IPEM recommendation {number} (IPEM's proposal from its HSST survey, not current NSHCS policy): "
+            f"{content.ipem_recommendations[number].text}"
+        )
+    if answer.ipem_recommendations and content.ipem_source not in sources:
+        sources.append(content.ipem_source)
+    parts.append("Sources:\n" + "\n".join(f"- {source.title}: {source.url}" for source in sources))
+    parts.append(f"Last reviewed: {answer.last_reviewed:%-d %B %Y}. Policies change, so check the linked pages.")
+    return "\n\n".join(parts)

@@ -1,0 +1,199 @@
+"""End to end: the real action server and Rasa server, asked over REST like a website would.
+
+The Rasa server runs with its HTTP API on (token-protected) only so that the test can
+read the conversation's tracker and prove that bad input never loses a conversation.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from actions.content import load_content
+from advisor_channels.guard import COMMAND_REPLY, EMPTY_REPLY
+from tests.conftest import ROOT
+
+MODEL = ROOT / "models" / "advisor.tar.gz"
+RASA = Path(sys.executable).parent / "rasa"
+TOKEN = uuid.uuid4().hex
+STARTUP_SECONDS = 300
+CONTENT = load_content()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(ready, processes, logs, what):
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"a server exited while starting {what}:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
+                )
+        try:
+            if ready():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{what} not ready after {STARTUP_SECONDS} s")
+
+
+class Assistant:
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+
+    def post_raw(self, data: bytes):
+        return requests.post(
+            f"{self.base}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}, timeout=60
+        )
+
+    def post(self, body):
+        return requests.post(f"{self.base}/webhooks/rest/webhook", json=body, timeout=60)
+
+    def ask(self, sender: str, text: str) -> list:
+        reply = self.post({"sender": sender, "message": text})
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def tracker_events(self, sender: str) -> list:
+        reply = requests.get(f"{self.base}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()["events"]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    assert MODEL.exists(), "train the model first: make model"
+    workdir = tmp_path_factory.mktemp("servers")
+    actions_port, rasa_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    logs = [workdir / "actions.log", workdir / "rasa.log"]
+    commands = [
+        [str(RASA), "run", "actions", "--port", str(actions_port)],
+        [str(RASA), "run", "--model", str(MODEL), "--credentials", "credentials.yml", "--endpoints", str(endpoints),
+         "--port", str(rasa_port), "--enable-api", "--auth-token", TOKEN],
+    ]  # fmt: skip
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        for command, log in zip(commands, logs, strict=True)
+    ]
+    client = Assistant(rasa_port)
+    try:
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, processes, logs, "actions"
+        )
+        wait_until(
+            lambda: requests.get(f"{client.base}/status", params={"token": TOKEN}, timeout=2).json().get("model_id"),
+            processes,
+            logs,
+            "the Rasa server",
+        )
+        yield client
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+def conversation() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def texts(replies: list) -> str:
+    # Rasa's REST output sends each paragraph (split on blank lines) as its own message.
+    return "\n\n".join(reply.get("text", "") for reply in replies)
+
+
+def test_skip_part_c_with_a_phd_gets_the_sourced_exemption_answer(assistant):
+    reply = texts(assistant.ask(conversation(), "Can I skip Part C if I have a PhD?"))
+    assert reply.startswith(CONTENT.answers["ask_part_c_exemption"].text)
+    assert "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/" in reply
+    assert "IPEM recommendation 5 (IPEM's proposal from its HSST survey, not current NSHCS policy)" in reply
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("How long does HSST take?", "ask_programme_structure"),
+        ("Can I do HSST part time?", "ask_part_time"),
+        ("What is HSSE?", "ask_hsse"),
+        ("Will being on the HSS register guarantee me a consultant post?", "ask_hssr"),
+        ("Does finishing HSST make me a Medical Physics Expert?", "ask_mpe"),
+        ("Who pays the university fees for the doctorate?", "ask_pay_and_funding"),
+        ("I'm not registered yet, how do I become a clinical scientist?", "ask_stp_route"),
+        ("I'd like to speak to a real person at the National School", "request_human"),
+    ],
+)
+def test_questions_get_their_answer_with_sources(assistant, question, intent):
+    reply = texts(assistant.ask(conversation(), question))
+    answer = CONTENT.answers[intent]
+    assert reply.startswith(answer.text)
+    assert all(source.url in reply for source in answer.sources)
+
+
+def test_greeting_then_unrelated_question_then_topics(assistant):
+    sender = conversation()
+    assert "HSST" in texts(assistant.ask(sender, "hello"))
+    assert "outside what I can help with" in texts(assistant.ask(sender, "What's the weather in Leeds tomorrow?"))
+    topics = assistant.ask(sender, "what can you do?")
+    assert [b["payload"] for b in topics[0]["buttons"]] == [f"/{intent}" for intent in CONTENT.answers]
+
+
+def test_a_button_payload_answers_like_the_question(assistant):
+    reply = texts(assistant.ask(conversation(), "/ask_hsse"))
+    assert reply.startswith(CONTENT.answers["ask_hsse"].text)
+
+
+def test_gibberish_lists_topics_instead_of_guessing(assistant):
+    replies = assistant.ask(conversation(), "zxqv blorf wibble")
+    assert replies[0]["text"] == CONTENT.interface["fallback_intro"]
+    assert len(replies[0]["buttons"]) == len(CONTENT.answers)
+
+
+@pytest.mark.parametrize(
+    "raw_body",
+    [b"{not json", b"[1, 2, 3]", b'"just a string"', b"", b'{"message": "hi"}', b'{"sender": "", "message": "hi"}',
+     b'{"sender": 12, "message": "hi"}', b'{"sender": "ok-sender", "message": 42}', b'{"sender": "ok-sender"}',
+     b'{"sender": "has spaces", "message": "hi"}'],
+)  # fmt: skip
+def test_malformed_requests_get_a_clear_400(assistant, raw_body):
+    reply = assistant.post_raw(raw_body)
+    assert reply.status_code == 400
+    assert reply.json()["error"]
+
+
+def test_bad_messages_get_sensible_replies_and_the_conversation_carries_on(assistant):
+    sender = conversation()
+    first = texts(assistant.ask(sender, "What is HSSE?"))
+    assert first.startswith(CONTENT.answers["ask_hsse"].text)
+
+    assert texts(assistant.ask(sender, "")) == EMPTY_REPLY
+    assert texts(assistant.ask(sender, "   \n\t ")) == EMPTY_REPLY
+    assert "too long" in texts(assistant.ask(sender, "HSST " * 4000))
+    assert texts(assistant.ask(sender, "/restart")) == COMMAND_REPLY
+    assert texts(assistant.ask(sender, '/session_start{"x": 1}')) == COMMAND_REPLY
+    for odd in ["🙂🙂🙂", "什么是高级专科科学家培训？", "Привет", "/", '/ask_hsse{"broken', "\x00\x01\x02"]:
+        replies = assistant.ask(sender, odd)
+        assert replies and all(r.get("text") or r.get("buttons") for r in replies), odd
+
+    after = texts(assistant.ask(sender, "Can I do HSST part time?"))
+    assert after.startswith(CONTENT.answers["ask_part_time"].text)
+    events = assistant.tracker_events(sender)
+    user_texts = [event.get("text") for event in events if event["event"] == "user"]
+    assert user_texts[0] == "What is HSSE?"
+    assert user_texts[-1] == "Can I do HSST part time?"
+    assert not [event for event in events if event["event"] == "restart"]
