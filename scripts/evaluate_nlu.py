@@ -76,7 +76,7 @@ def main() -> None:
     )  # fmt: skip
     print("Testing the trained model on the held-out set...", flush=True)
     runs["spaCy pipeline (trained model), held-out test"] = rasa_test_nlu(
-        RESULTS / "heldout", "--nlu", "tests/nlu/heldout.yml", "--model", args.model
+        RESULTS / "heldout", "--nlu", "tests/nlu", "--model", args.model
     )
 
     lines = [
