@@ -104,7 +104,11 @@ def _review_date(raw: Any, where: str, today: dt.date) -> dt.date:
 
 
 def _answer(
-    intent: str, raw: Any, recommendations: Mapping[int, IpemRecommendation], official_domains, today
+    intent: str,
+    raw: Any,
+    recommendations: Mapping[int, IpemRecommendation],
+    official_domains: tuple[str, ...],
+    today: dt.date,
 ) -> Answer:
     where = f"answers.yml: {intent}"
     _require(isinstance(raw, Mapping), where, "an answer must be a mapping")
