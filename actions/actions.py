@@ -15,6 +15,11 @@ from actions.content import load_content, render_answer
 CONTENT = load_content()
 
 
+# Which interface.yml text introduces the topic list; any other intent means the
+# dialogue fallback fired (no rule fitted the conversation).
+INTRO_FOR_INTENT = {"ask_capabilities": "topics_intro", "nlu_fallback": "fallback_intro"}
+
+
 def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
@@ -56,11 +61,6 @@ class ActionListTopics(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = latest_intent(tracker)
-        if intent == "ask_capabilities":
-            dispatcher.utter_message(text=CONTENT.interface["topics_intro"], buttons=topic_buttons())
-            return []
-        if intent == "nlu_fallback":
-            dispatcher.utter_message(text=CONTENT.interface["fallback_intro"], buttons=topic_buttons())
-            return []
-        dispatcher.utter_message(text=CONTENT.interface["lost_track_intro"], buttons=topic_buttons())
-        return [UserUtteranceReverted()]
+        intro = INTRO_FOR_INTENT.get(intent, "lost_track_intro")
+        dispatcher.utter_message(text=CONTENT.interface[intro], buttons=topic_buttons())
+        return [] if intent in INTRO_FOR_INTENT else [UserUtteranceReverted()]

@@ -9,7 +9,6 @@ It has no Rasa import, so tests and other tools can use it on their own.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-CONTENT_DIR = Path(os.environ.get("ADVISOR_CONTENT_DIR", Path(__file__).resolve().parent.parent / "content"))
-
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 # The texts in interface.yml that introduce the topic list.
 INTERFACE_TEXTS = ("topics_intro", "fallback_intro", "lost_track_intro")
@@ -76,6 +74,10 @@ def is_official_url(url: str, official_domains: tuple[str, ...]) -> bool:
     )
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
 def _require(condition: bool, where: str, problem: str) -> None:
     if not condition:
         raise ContentError(f"{where}: {problem}")
@@ -84,7 +86,7 @@ def _require(condition: bool, where: str, problem: str) -> None:
 def _source(raw: Any, where: str, official_domains: tuple[str, ...]) -> Source:
     _require(isinstance(raw, Mapping), where, "a source needs a title and a url")
     title, url = raw.get("title"), raw.get("url")
-    _require(isinstance(title, str) and title.strip() != "", where, "a source has no title")
+    _require(_is_text(title), where, "a source has no title")
     _require(
         is_official_url(url, official_domains),
         where,
@@ -113,8 +115,8 @@ def _answer(
     where = f"answers.yml: {intent}"
     _require(isinstance(raw, Mapping), where, "an answer must be a mapping")
     topic, text = raw.get("topic"), raw.get("text")
-    _require(isinstance(topic, str) and topic.strip() != "", where, "topic is missing")
-    _require(isinstance(text, str) and text.strip() != "", where, "text is missing")
+    _require(_is_text(topic), where, "topic is missing")
+    _require(_is_text(text), where, "text is missing")
     raw_sources = raw.get("sources")
     _require(isinstance(raw_sources, list) and len(raw_sources) > 0, where, "an answer needs at least one source")
     numbers = raw.get("ipem_recommendations", [])
@@ -156,7 +158,7 @@ def load_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) ->
     recommendations = {}
     for number, text in (ipem_raw.get("recommendations") or {}).items():
         _require(
-            isinstance(text, str) and text.strip() != "",
+            _is_text(text),
             "ipem_recommendations.yml",
             f"recommendation {number} has no text",
         )
@@ -172,7 +174,7 @@ def load_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) ->
     _require(isinstance(interface_raw, Mapping), "interface.yml", "must be a mapping of texts")
     for key in INTERFACE_TEXTS:
         _require(
-            isinstance(interface_raw.get(key), str) and interface_raw[key].strip() != "",
+            _is_text(interface_raw.get(key)),
             "interface.yml",
             f"{key} is missing",
         )

@@ -1,9 +1,8 @@
 """The rasa command line, without walls of deprecation warnings.
 
 Sanic 21.12 (pinned by Rasa 3.6) switches DeprecationWarning back on when it is
-imported, overriding PYTHONWARNINGS, and pyparsing warns with a class of its own.
-The warnings concern Rasa's own dependencies and nothing a user of this project
-can act on, so they are silenced again here.
+imported, overriding PYTHONWARNINGS. The warnings concern Rasa's own dependencies
+and nothing a user of this project can act on, so they are silenced again here.
 """
 
 import sys
@@ -12,7 +11,6 @@ import warnings
 import sanic  # noqa: F401  (imported first so that its warning filter can be overridden)
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-warnings.filterwarnings("ignore", message=".*[Dd]eprecat")  # e.g. pyparsing's own warning class
 
 from rasa.__main__ import main  # noqa: E402
 
