@@ -39,6 +39,13 @@ def test_every_intent_has_enough_varied_examples(training, domain):
         assert len({normalised(e) for e in examples}) >= MIN_EXAMPLES_PER_INTENT, intent
 
 
+def test_no_training_example_is_repeated(training):
+    # Case and spacing only: "hi" and "hi :)" are different messages.
+    everything = [" ".join(e.lower().split()) for examples in training.values() for e in examples]
+    repeated = sorted({e for e in everything if everything.count(e) > 1})
+    assert repeated == []
+
+
 def test_heldout_set_covers_every_intent(heldout, domain):
     assert set(heldout) == set(domain["intents"])
 
