@@ -65,7 +65,7 @@ encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm
 # Retrains only when the config, domain, training data or spaCy pipeline changed.
 $(MODEL): $(TRAINING_INPUTS) $(VENV_STAMP)
 	@mkdir -p logs
-	@echo "Training the model (2 to 3 minutes; log in logs/train.log)..."
+	@echo "Training the model (about a minute; log in logs/train.log)..."
 	@$(RASA) train --fixed-model-name advisor --out models > logs/train.log 2>&1 \
 	  || { tail -n 40 logs/train.log; exit 1; }
 	@touch $@

@@ -25,6 +25,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from advisor_nlu.sentence_encoder import SentenceEncoder
 
 MODEL_PATH = "model_path"
+# Multiplies the vectors. MiniLM's sentence vector has unit length, while count
+# features run into the tens; a linear classifier needs them on a similar scale.
+SCALE = "scale"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -39,7 +42,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), MODEL_PATH: "build/minilm"}
+        return {**DenseFeaturizer.get_default_config(), MODEL_PATH: "build/minilm", SCALE: 1.0}
 
     def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder | None = None) -> None:
         super().__init__(name, config)
@@ -70,8 +73,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             if not tokens:
                 continue  # e.g. training examples that only carry a response or an action
             encoding = self.encoder.encode(message.get(TEXT))
-            sequence = np.stack([encoding.span_vector(token.start, token.end) for token in tokens])
-            self.add_features_to_message(
-                sequence=sequence, sentence=encoding.sentence_vector()[np.newaxis, :], attribute=TEXT, message=message
-            )
+            scale = self._config[SCALE]
+            sequence = np.stack([encoding.span_vector(token.start, token.end) for token in tokens]) * scale
+            sentence = encoding.sentence_vector()[np.newaxis, :] * scale
+            self.add_features_to_message(sequence=sequence, sentence=sentence, attribute=TEXT, message=message)
         return messages

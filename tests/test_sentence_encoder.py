@@ -51,8 +51,13 @@ def test_span_vectors_average_the_wordpieces_of_a_word(encoder):
     assert not encoding.span_vector(100, 104).any()
 
 
-def test_featurizer_adds_one_sequence_row_per_token_and_a_sentence_vector(encoder):
-    config = {**SentenceEncoderFeaturizer.get_default_config(), "model_path": str(ROOT / "build" / "minilm")}
+@pytest.mark.parametrize("scale", [1.0, 10.0])
+def test_featurizer_adds_one_sequence_row_per_token_and_a_scaled_sentence_vector(encoder, scale):
+    config = {
+        **SentenceEncoderFeaturizer.get_default_config(),
+        "model_path": str(ROOT / "build" / "minilm"),
+        "scale": scale,
+    }
     featurizer = SentenceEncoderFeaturizer(config, "sentence_encoder", encoder=encoder)
     text = "Can I skip Part C?"
     tokens = [Token(word, text.index(word)) for word in ["Can", "I", "skip", "Part", "C", "?"]]
@@ -61,4 +66,5 @@ def test_featurizer_adds_one_sequence_row_per_token_and_a_sentence_vector(encode
     sequence, sentence = message.get_dense_features("text")
     assert sequence.features.shape == (6, 384)
     assert sentence.features.shape == (1, 384)
-    np.testing.assert_allclose(sentence.features[0], encoder.encode(text).sentence_vector(), atol=1e-6)
+    np.testing.assert_allclose(sentence.features[0], scale * encoder.encode(text).sentence_vector(), atol=1e-5)
+    np.testing.assert_allclose(sequence.features[2], scale * encoder.encode(text).span_vector(6, 10), atol=1e-5)
