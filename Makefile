@@ -31,7 +31,7 @@ help: ## List the targets
 
 # --- setup -----------------------------------------------------------------------------------
 $(VENV_STAMP): requirements.lock
-	@python="$${PYTHON:-$$(scripts/find-python.sh)}"; \
+	@python="$$(scripts/find-python.sh)"; \
 	  [ -x $(BIN)/python ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
 	@echo "Installing the locked dependencies (first time: a few minutes)..."
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v "is ignored" || true

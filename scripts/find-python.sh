@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Prints the path of a Python 3.10 interpreter (Rasa 3.6 needs 3.8-3.10; the lock is
-# resolved on 3.10): python3.10 on PATH first, else pyenv's newest 3.10.
+# resolved on 3.10): $PYTHON if set, else python3.10 on PATH, else pyenv's newest 3.10.
 set -u
 is_310() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; }
 
+if [ -n "${PYTHON:-}" ]; then
+  is_310 "$PYTHON" && { echo "$PYTHON"; exit 0; }
+  echo "PYTHON=$PYTHON is not a working Python 3.10." >&2
+  exit 1
+fi
 for name in python3.10 python3 python; do
   candidate=$(command -v "$name" 2>/dev/null) && is_310 "$candidate" && { echo "$candidate"; exit 0; }
 done
