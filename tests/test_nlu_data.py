@@ -10,10 +10,11 @@ from tests.conftest import ROOT, read_yaml
 MIN_EXAMPLES_PER_INTENT = 25
 
 
-def examples_by_intent(*paths):
+def examples_by_intent(folder):
+    """Every example in the folder's YAML files, by intent."""
     found = defaultdict(list)
-    for path in paths:
-        for block in read_yaml(path).get("nlu", []):
+    for path in sorted((ROOT / folder).glob("*.yml")):
+        for block in read_yaml(str(path.relative_to(ROOT))).get("nlu", []):
             if "intent" in block:
                 found[block["intent"]] += [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
     return found
@@ -25,12 +26,12 @@ def normalised(text):
 
 @pytest.fixture(scope="module")
 def training():
-    return examples_by_intent(*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "data" / "nlu").glob("*.yml")))
+    return examples_by_intent("data/nlu")
 
 
 @pytest.fixture(scope="module")
 def heldout():
-    return examples_by_intent(*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "nlu").glob("*.yml")))
+    return examples_by_intent("tests/nlu")
 
 
 def test_every_intent_has_enough_varied_examples(training, domain):
