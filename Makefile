@@ -24,7 +24,7 @@ MODEL := models/advisor.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELINE) $(ENCODER) \
   $(wildcard advisor_nlu/*.py)
 
-.PHONY: help setup spacy encoder model run shell test lint format validate test-stories pytest evaluate clean
+.PHONY: help setup spacy encoder model run shell test system-deps lint format validate test-stories pytest evaluate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -81,7 +81,10 @@ shell: $(MODEL) ## Chat with the assistant in this terminal
 	@scripts/shell.sh
 
 # --- checks ----------------------------------------------------------------------------------
-test: lint validate test-stories pytest ## Run all tests (what CI runs)
+test: system-deps lint validate test-stories pytest ## Run all tests (what CI runs)
+
+system-deps: ## Install the Debian packages the tests talk to (Chromium, PostgreSQL, Redis) if missing
+	@scripts/system-deps.sh
 
 lint: $(VENV_STAMP) ## ruff lint and format check
 	@$(BIN)/ruff check .
