@@ -4,118 +4,19 @@ The Rasa server runs with its HTTP API on (token-protected) only so that the tes
 read the conversation's tracker and prove that bad input never loses a conversation.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
 import pytest
-import requests
 
 from actions.content import load_content
 from advisor_channels.guard import COMMAND_REPLY, EMPTY_REPLY
-from tests.conftest import ROOT
+from tests.servers import conversation, running_assistant, texts
 
-MODEL = ROOT / "models" / "advisor.tar.gz"
-RASA = Path(sys.executable).parent / "rasa"
-TOKEN = uuid.uuid4().hex
-STARTUP_SECONDS = 300
 CONTENT = load_content()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(ready, processes, logs, what):
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"a server exited while starting {what}:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
-                )
-        try:
-            if ready():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{what} not ready after {STARTUP_SECONDS} s")
-
-
-class Assistant:
-    def __init__(self, port: int) -> None:
-        self.base = f"http://127.0.0.1:{port}"
-
-    def post_raw(self, data: bytes):
-        return requests.post(
-            f"{self.base}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}, timeout=60
-        )
-
-    def post(self, body):
-        return requests.post(f"{self.base}/webhooks/rest/webhook", json=body, timeout=60)
-
-    def ask(self, sender: str, text: str) -> list:
-        reply = self.post({"sender": sender, "message": text})
-        assert reply.status_code == 200, reply.text
-        return reply.json()
-
-    def tracker_events(self, sender: str) -> list:
-        reply = requests.get(f"{self.base}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
-        reply.raise_for_status()
-        return reply.json()["events"]
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    assert MODEL.exists(), "train the model first: make model"
-    workdir = tmp_path_factory.mktemp("servers")
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
-    logs = [workdir / "actions.log", workdir / "rasa.log"]
-    commands = [
-        [str(RASA), "run", "actions", "--port", str(actions_port)],
-        [str(RASA), "run", "--model", str(MODEL), "--credentials", "credentials.yml", "--endpoints", str(endpoints),
-         "--port", str(rasa_port), "--enable-api", "--auth-token", TOKEN],
-    ]  # fmt: skip
-    processes = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        for command, log in zip(commands, logs, strict=True)
-    ]
-    client = Assistant(rasa_port)
-    try:
-        wait_until(
-            lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, processes, logs, "actions"
-        )
-        wait_until(
-            lambda: requests.get(f"{client.base}/status", params={"token": TOKEN}, timeout=2).json().get("model_id"),
-            processes,
-            logs,
-            "the Rasa server",
-        )
-        yield client
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-
-
-def conversation() -> str:
-    return f"test-{uuid.uuid4().hex[:12]}"
-
-
-def texts(replies: list) -> str:
-    # Rasa's REST output sends each paragraph (split on blank lines) as its own message.
-    return "\n\n".join(reply.get("text", "") for reply in replies)
+    with running_assistant(tmp_path_factory.mktemp("servers")) as started:
+        yield started
 
 
 def test_skip_part_c_with_a_phd_gets_the_sourced_exemption_answer(assistant):

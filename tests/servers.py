@@ -1,0 +1,145 @@
+"""Starts the real action server and Rasa server on free loopback ports, for end-to-end tests.
+
+Every test that talks to the assistant through a channel (REST, socket.io, Slack, a
+browser, a terminal) starts its servers through `running_assistant`, so they all run the
+same way: the trained model, the project's credentials unless told otherwise, and an
+action endpoint pointing at the action server started beside it.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT
+
+MODEL = ROOT / "models" / "advisor.tar.gz"
+RASA = Path(sys.executable).parent / "rasa"
+STARTUP_SECONDS = 300
+QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(ready: Callable[[], object], processes: list, logs: list[Path], what: str) -> None:
+    """Polls `ready` until it returns something truthy; fails with the logs if a server exits."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"a server exited while starting {what}:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
+                )
+        try:
+            if ready():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{what} not ready after {STARTUP_SECONDS} s")
+
+
+def conversation() -> str:
+    """A new sender id, so each test talks in a conversation of its own."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def texts(replies: list) -> str:
+    # Rasa's REST output sends each paragraph (split on blank lines) as its own message.
+    return "\n\n".join(reply.get("text", "") for reply in replies)
+
+
+@dataclass
+class RunningAssistant:
+    """The ports, token and processes of one started action server + Rasa server pair."""
+
+    rasa_port: int
+    actions_port: int
+    token: str
+    workdir: Path
+    processes: list = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def post_raw(self, data: bytes) -> requests.Response:
+        return requests.post(
+            f"{self.base}/webhooks/rest/webhook", data=data, headers={"Content-Type": "application/json"}, timeout=60
+        )
+
+    def post(self, body) -> requests.Response:
+        return requests.post(f"{self.base}/webhooks/rest/webhook", json=body, timeout=60)
+
+    def ask(self, sender: str, text: str) -> list:
+        reply = self.post({"sender": sender, "message": text})
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def tracker_events(self, sender: str) -> list:
+        reply = requests.get(f"{self.base}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()["events"]
+
+
+@contextlib.contextmanager
+def running_assistant(
+    workdir: Path,
+    credentials: Path = ROOT / "credentials.yml",
+    extra_env: dict | None = None,
+    enable_api: bool = True,
+) -> Iterator[RunningAssistant]:
+    """Starts both servers, waits until they answer, yields them, and stops them afterwards.
+
+    The HTTP API is on (token-protected) by default only so that tests can read trackers.
+    """
+    assert MODEL.exists(), "train the model first: make model"
+    assistant = RunningAssistant(rasa_port=free_port(), actions_port=free_port(), token=uuid.uuid4().hex,
+                                 workdir=workdir)  # fmt: skip
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{assistant.actions_port}/webhook"\n')
+    env = {**os.environ, **QUIET_ENV, **(extra_env or {})}
+    logs = [workdir / "actions.log", workdir / "rasa.log"]
+    api = ["--enable-api", "--auth-token", assistant.token] if enable_api else []
+    commands = [
+        [str(RASA), "run", "actions", "--port", str(assistant.actions_port)],
+        [str(RASA), "run", "--model", str(MODEL), "--credentials", str(credentials), "--endpoints", str(endpoints),
+         "--port", str(assistant.rasa_port), *api],
+    ]  # fmt: skip
+    assistant.processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        for command, log in zip(commands, logs, strict=True)
+    ]
+    try:
+        wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{assistant.actions_port}/health", timeout=2).ok,
+            assistant.processes,
+            logs,
+            "the action server",
+        )
+        # /webhooks/rest/ answers once the model is loaded and the channels are up.
+        wait_until(
+            lambda: requests.get(f"{assistant.base}/webhooks/rest/", timeout=2).ok,
+            assistant.processes,
+            logs,
+            "the Rasa server",
+        )
+        yield assistant
+    finally:
+        for process in assistant.processes:
+            process.terminate()
+        for process in assistant.processes:
+            process.wait(timeout=30)
