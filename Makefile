@@ -98,8 +98,11 @@ validate: $(VENV_STAMP) ## rasa data validate --fail-on-warnings
 	@$(RASA) data validate --fail-on-warnings --quiet
 
 test-stories: $(MODEL) ## Test stories in tests/stories with --fail-on-prediction-errors
+	@mkdir -p logs
 	@$(RASA) test core --stories tests/stories --model $(MODEL) --out results/stories \
-	  --fail-on-prediction-errors --quiet
+	  --fail-on-prediction-errors --quiet > logs/test-stories.log 2>&1 \
+	  || { cat results/stories/failed_test_stories.yml 2>/dev/null || tail -n 40 logs/test-stories.log; exit 1; }
+	@echo "Test stories: all $$(cat tests/stories/*.yml | grep -c '^- story:') passed (log in logs/test-stories.log)"
 
 pytest: $(MODEL) ## Unit, content, channel and end-to-end tests
 	@$(BIN)/pytest

@@ -43,7 +43,10 @@ class ActionAnswerQuestion(Action):
             # A rule sent an intent here that has no answer: list the topics rather than guess.
             dispatcher.utter_message(text=CONTENT.interface["fallback_intro"], buttons=topic_buttons())
             return []
-        dispatcher.utter_message(text=render_answer(answer, CONTENT))
+        # Outside the route check, answers about eligibility and routes offer to check for this person.
+        offer = answer.offers_route_check and not tracker.active_loop.get("name")
+        buttons = [{"title": CONTENT.interface["route_check_button"], "payload": "/ask_route_advice"}] if offer else []
+        dispatcher.utter_message(text=render_answer(answer, CONTENT), buttons=buttons)
         return []
 
 

@@ -20,7 +20,18 @@ import yaml
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 # The texts in interface.yml that introduce the topic list.
-INTERFACE_TEXTS = ("topics_intro", "fallback_intro", "lost_track_intro")
+INTERFACE_TEXTS = (
+    "topics_intro",
+    "fallback_intro",
+    "lost_track_intro",
+    "route_check_button",
+    "advice_intro",
+    "advice_unusable",
+    "advice_stopped",
+    "advice_restarted",
+    "restart_button",
+    "topics_button",
+)
 
 
 class ContentError(ValueError):
@@ -47,6 +58,8 @@ class Answer:
     sources: tuple[Source, ...]
     last_reviewed: dt.date
     ipem_recommendations: tuple[int, ...]
+    # Whether the answer ends with a button that starts the route advisor.
+    offers_route_check: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,20 +87,20 @@ def is_official_url(url: str, official_domains: tuple[str, ...]) -> bool:
     )
 
 
-def _is_text(value: Any) -> bool:
+def is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _require(condition: bool, where: str, problem: str) -> None:
+def require(condition: bool, where: str, problem: str) -> None:
     if not condition:
         raise ContentError(f"{where}: {problem}")
 
 
-def _source(raw: Any, where: str, official_domains: tuple[str, ...]) -> Source:
-    _require(isinstance(raw, Mapping), where, "a source needs a title and a url")
+def parse_source(raw: Any, where: str, official_domains: tuple[str, ...]) -> Source:
+    require(isinstance(raw, Mapping), where, "a source needs a title and a url")
     title, url = raw.get("title"), raw.get("url")
-    _require(_is_text(title), where, "a source has no title")
-    _require(
+    require(is_text(title), where, "a source has no title")
+    require(
         is_official_url(url, official_domains),
         where,
         f"source URL {url!r} is not a well-formed https link on an official domain ({', '.join(official_domains)})",
@@ -95,13 +108,13 @@ def _source(raw: Any, where: str, official_domains: tuple[str, ...]) -> Source:
     return Source(title=title.strip(), url=url)
 
 
-def _review_date(raw: Any, where: str, today: dt.date) -> dt.date:
-    _require(
+def parse_review_date(raw: Any, where: str, today: dt.date, field: str = "last_reviewed") -> dt.date:
+    require(
         isinstance(raw, dt.date) and not isinstance(raw, dt.datetime),
         where,
-        "last_reviewed must be a date (YYYY-MM-DD)",
+        f"{field} must be a date (YYYY-MM-DD)",
     )
-    _require(raw <= today, where, f"last_reviewed {raw} is in the future")
+    require(raw <= today, where, f"{field} {raw} is in the future")
     return raw
 
 
@@ -113,27 +126,28 @@ def _answer(
     today: dt.date,
 ) -> Answer:
     where = f"answers.yml: {intent}"
-    _require(isinstance(raw, Mapping), where, "an answer must be a mapping")
+    require(isinstance(raw, Mapping), where, "an answer must be a mapping")
     topic, text = raw.get("topic"), raw.get("text")
-    _require(_is_text(topic), where, "topic is missing")
-    _require(_is_text(text), where, "text is missing")
+    require(is_text(topic), where, "topic is missing")
+    require(is_text(text), where, "text is missing")
     raw_sources = raw.get("sources")
-    _require(isinstance(raw_sources, list) and len(raw_sources) > 0, where, "an answer needs at least one source")
+    require(isinstance(raw_sources, list) and len(raw_sources) > 0, where, "an answer needs at least one source")
     numbers = raw.get("ipem_recommendations", [])
-    _require(isinstance(numbers, list), where, "ipem_recommendations must be a list of numbers")
+    require(isinstance(numbers, list), where, "ipem_recommendations must be a list of numbers")
     for number in numbers:
-        _require(number in recommendations, where, f"IPEM recommendation {number!r} does not exist")
+        require(number in recommendations, where, f"IPEM recommendation {number!r} does not exist")
     return Answer(
         intent=intent,
         topic=topic.strip(),
         text=text.strip(),
-        sources=tuple(_source(source, where, official_domains) for source in raw_sources),
-        last_reviewed=_review_date(raw.get("last_reviewed"), where, today),
+        sources=tuple(parse_source(source, where, official_domains) for source in raw_sources),
+        last_reviewed=parse_review_date(raw.get("last_reviewed"), where, today),
         ipem_recommendations=tuple(numbers),
+        offers_route_check=raw.get("offers_route_check", False) is True,
     )
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -143,38 +157,38 @@ def _read_yaml(path: Path) -> Any:
 def load_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) -> Content:
     """Read and check all content; raises ContentError naming the first problem."""
     today = today or dt.date.today()
-    domains_raw = _read_yaml(directory / "official_domains.yml")
-    _require(
+    domains_raw = read_yaml(directory / "official_domains.yml")
+    require(
         isinstance(domains_raw, Mapping) and domains_raw.get("domains"),
         "official_domains.yml",
         "domains list is missing",
     )
     official_domains = tuple(str(domain).lower() for domain in domains_raw["domains"])
 
-    ipem_raw = _read_yaml(directory / "ipem_recommendations.yml")
-    _require(isinstance(ipem_raw, Mapping), "ipem_recommendations.yml", "must be a mapping")
-    ipem_source = _source(ipem_raw.get("source"), "ipem_recommendations.yml", official_domains)
-    _review_date(ipem_raw.get("last_reviewed"), "ipem_recommendations.yml", today)
+    ipem_raw = read_yaml(directory / "ipem_recommendations.yml")
+    require(isinstance(ipem_raw, Mapping), "ipem_recommendations.yml", "must be a mapping")
+    ipem_source = parse_source(ipem_raw.get("source"), "ipem_recommendations.yml", official_domains)
+    parse_review_date(ipem_raw.get("last_reviewed"), "ipem_recommendations.yml", today)
     recommendations = {}
     for number, text in (ipem_raw.get("recommendations") or {}).items():
-        _require(
-            _is_text(text),
+        require(
+            is_text(text),
             "ipem_recommendations.yml",
             f"recommendation {number} has no text",
         )
         recommendations[number] = IpemRecommendation(number=number, text=" ".join(text.split()))
 
-    answers_raw = _read_yaml(directory / "answers.yml")
-    _require(isinstance(answers_raw, Mapping) and answers_raw.get("answers"), "answers.yml", "no answers found")
+    answers_raw = read_yaml(directory / "answers.yml")
+    require(isinstance(answers_raw, Mapping) and answers_raw.get("answers"), "answers.yml", "no answers found")
     answers = {
         intent: _answer(intent, raw, recommendations, official_domains, today)
         for intent, raw in answers_raw["answers"].items()
     }
-    interface_raw = _read_yaml(directory / "interface.yml")
-    _require(isinstance(interface_raw, Mapping), "interface.yml", "must be a mapping of texts")
+    interface_raw = read_yaml(directory / "interface.yml")
+    require(isinstance(interface_raw, Mapping), "interface.yml", "must be a mapping of texts")
     for key in INTERFACE_TEXTS:
-        _require(
-            _is_text(interface_raw.get(key)),
+        require(
+            is_text(interface_raw.get(key)),
             "interface.yml",
             f"{key} is missing",
         )

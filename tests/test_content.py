@@ -43,7 +43,8 @@ def test_every_answer_has_an_official_source_and_a_review_date(content):
 
 
 def test_every_question_intent_has_an_answer_and_every_answer_an_intent(content, domain):
-    question_intents = {i for i in domain["intents"] if i.startswith("ask_") and i != "ask_capabilities"}
+    # ask_capabilities lists the topics and ask_route_advice starts the route advisor: neither is an FAQ.
+    question_intents = {i for i in domain["intents"] if i.startswith("ask_")} - {"ask_capabilities", "ask_route_advice"}
     question_intents.add("request_human")
     assert set(content.answers) == question_intents
 

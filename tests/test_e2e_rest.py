@@ -104,3 +104,58 @@ def test_bad_messages_get_sensible_replies_and_the_conversation_carries_on(assis
     assert user_texts[0] == "What is HSSE?"
     assert user_texts[-1] == "Can I do HSST part time?"
     assert not [event for event in events if event["event"] == "restart"]
+
+
+def slots_of(assistant, sender: str) -> dict:
+    slots = {}
+    for event in assistant.tracker_events(sender):
+        if event["event"] == "slot":
+            slots[event["name"]] = event["value"]
+    return slots
+
+
+def test_mri_physicist_with_a_2019_phd_walks_through_to_imaging_track_and_section_c_advice(assistant):
+    sender = conversation()
+    first = assistant.ask(sender, "I'm an MRI physicist with a PhD from 2019, which route suits me?")
+    # It used what was said: the first question is about registration, not specialism or PhD.
+    assert "are you registered" in texts(first)
+    assert [b["title"] for b in first[-1]["buttons"]][0] == "HCPC clinical scientist"
+    assert "HSST" in texts(assistant.ask(sender, '/inform{"registration": "clinical_scientist"}'))
+    assert "NHS" in texts(assistant.ask(sender, "I want training"))
+    assert "nominate" in texts(assistant.ask(sender, "yes"))
+    assert "relevant" in texts(assistant.ask(sender, "yes they would"))
+    assert "full-time week" in texts(assistant.ask(sender, "yes, it's in MR physics"))
+    advice = texts(assistant.ask(sender, "full time"))
+    assert "HSST, in-service route" in advice
+    assert "Track: IPEM recommends the Imaging track for MRI staff" in advice
+    assert "IPEM's recommendation from its HSST survey, not current NSHCS policy" in advice
+    assert "Section C (Part C): exemption from the research project is likely" in advice
+    for condition in ("within the first 3 months", "innovation project", "lay presentation", "Postgraduate Diploma"):
+        assert condition in advice
+    assert "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/" in advice
+    assert "contact the National School of Healthcare Science" in advice
+    assert slots_of(assistant, sender)["phd_year"] == 2019
+
+
+def test_an_inform_command_with_a_bad_year_is_asked_again_and_never_stored(assistant):
+    sender = conversation()
+    assistant.ask(sender, "which route suits me")
+    for answer in ('/inform{"registration": "clinical_scientist"}', "radiotherapy", "training", "no", "yes"):
+        assistant.ask(sender, answer)
+    reply = texts(assistant.ask(sender, '/inform{"phd_year": "1850"}'))
+    assert "too early" in reply and "Which year was your PhD awarded?" in reply
+    assert slots_of(assistant, sender)["phd_year"] is None
+    assert "in the future" in texts(assistant.ask(sender, "2035"))
+    assert "relevant" in texts(assistant.ask(sender, "2015"))
+
+
+def test_a_question_mid_way_is_answered_then_the_check_carries_on_and_stop_clears_it(assistant):
+    sender = conversation()
+    assistant.ask(sender, "can you check which route fits me")
+    assistant.ask(sender, "I'm a registered clinical scientist")
+    mid = texts(assistant.ask(sender, "How long does HSST take?"))
+    assert CONTENT.answers["ask_programme_structure"].text.split("\n")[0] in mid
+    assert mid.rstrip().endswith("Which specialism do you work in, or want to train in?")
+    stopped = texts(assistant.ask(sender, "stop"))
+    assert "stopped the route check" in stopped
+    assert slots_of(assistant, sender)["registration"] is None

@@ -1,0 +1,259 @@
+"""Reads the route advisor's answers out of what people type or click. No Rasa import.
+
+Every answer, typed ("2019", "0.8", "about 4 days a week") or sent by a button or a
+``/inform{"phd_year": "2019"}`` message, goes through the same parser here, so a value
+that would be refused typed is refused however it arrives. A parser returns either a
+value the rules accept or a problem to say back to the person, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from actions.content import CONTENT_DIR
+from actions.route_rules import (
+    EARLIEST_PHD_YEAR,
+    GOALS,
+    MAX_CONSULTANT_YEARS,
+    REGISTRATIONS,
+    YES_NO,
+    YES_NO_UNSURE,
+)
+
+TERMS_FILE = CONTENT_DIR.parent / "nlp" / "terms.yml"
+# The specialisms the entity ruler knows (nlp/terms.yml), plus "other" for everyone else.
+SPECIALISMS = (*yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["specialism"], "other")
+# How many hours one whole-time equivalent is, as NSHCS states the 0.6 WTE minimum (22.5 hours).
+FULL_TIME_HOURS = 37.5
+WORKING_DAYS = 5
+
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}  # fmt: skip
+YEAR = re.compile(r"(?<![\d.])(\d{4})(?![\d.])")
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?|(?<![\w.])-?\.\d+")
+PHD_WORD = r"(ph\.?\s?d|dphil|doctorate)"
+# "I have a PhD", "my PhD", "with a PhD from 2019": said as a fact about the person.
+PHD = re.compile(
+    r"\b(i have|i've got|i've|i hold|i got|i did|i completed|i finished|with|my|have a)\b[^.?!,]{0,20}\b" + PHD_WORD,
+    re.IGNORECASE,
+)
+# "if I have a PhD" is a hypothetical, not an answer.
+HYPOTHETICAL_PHD = re.compile(r"\b(if|whether|assuming|suppose)\b[^.?!]{0,20}\b" + PHD_WORD, re.IGNORECASE)
+NO_PHD = re.compile(r"\b(no|not|don'?t|do not|haven'?t|without|never)\b[^.?!]{0,25}\b" + PHD_WORD, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A value the rules accept, or a problem to tell the person (exactly one is set)."""
+
+    value: Any = None
+    problem: str | None = None
+
+
+NOT_UNDERSTOOD = Parsed(problem="Sorry, I couldn't tell your answer from that.")
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9.%' ]+", " ", text.lower()) + " "
+
+
+def _has(text: str, *phrases: str) -> bool:
+    words = _words(text)
+    return any(f" {phrase} " in words for phrase in phrases)
+
+
+def _numbers(text: str) -> list[float]:
+    found = [float(match) for match in NUMBER.findall(text)]
+    found += [float(NUMBER_WORDS[word]) for word in _words(text).split() if word in NUMBER_WORDS]
+    return found
+
+
+UNSURE_PHRASES = ("not sure", "unsure", "don't know", "dont know", "do not know", "no idea", "maybe", "not certain",
+                  "i'm not sure", "no clue", "unknown", "perhaps")  # fmt: skip
+YES_PHRASES = ("yes", "yeah", "yep", "yup", "y", "sure", "correct", "i do", "i am", "i have", "they would",
+               "they will", "definitely", "absolutely", "of course", "true", "right")  # fmt: skip
+NO_PHRASES = ("no", "nope", "nah", "n", "not", "i don't", "i dont", "i do not", "i'm not", "i am not", "i haven't",
+              "they wouldn't", "they won't", "never", "false", "none")  # fmt: skip
+
+
+def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
+    """yes / no / unsure from a word or phrase, limited to `choices`."""
+    if isinstance(raw, str) and raw.strip().lower() in choices:
+        return Parsed(raw.strip().lower())
+    if not isinstance(raw, str):
+        return NOT_UNDERSTOOD
+    if _has(raw, *UNSURE_PHRASES):
+        # "not sure" must never read as "no" where only yes or no will do.
+        return Parsed("unsure") if "unsure" in choices else Parsed(problem="Sorry, I need a yes or a no here.")
+    if _has(raw, *NO_PHRASES):
+        return Parsed("no")
+    if _has(raw, *YES_PHRASES):
+        return Parsed("yes")
+    return Parsed(problem="Sorry, I need a yes or a no" + (", or 'not sure'." if "unsure" in choices else "."))
+
+
+def parse_registration(raw: Any) -> Parsed:
+    if isinstance(raw, str) and raw.strip() in REGISTRATIONS:
+        return Parsed(raw.strip())
+    if not isinstance(raw, str):
+        return NOT_UNDERSTOOD
+    if _has(raw, *UNSURE_PHRASES):
+        return Parsed("unsure")
+    if _has(raw, "not registered", "not yet registered", "not yet", "unregistered", "no", "not", "none"):
+        return Parsed("not_registered")
+    if _has(raw, "equivalence", "stpe", "route 2", "route two"):
+        return Parsed("equivalence_under_way")
+    if _has(raw, "biomedical scientist", "biomedical", "bms"):
+        return Parsed("biomedical_scientist")
+    if _has(raw, "clinical scientist", "clinical scientists"):
+        return Parsed("clinical_scientist")
+    return Parsed(
+        problem="Sorry, I couldn't tell how you're registered from that. Are you a clinical or a biomedical scientist?"
+    )
+
+
+def parse_goal(raw: Any) -> Parsed:
+    if isinstance(raw, str) and raw.strip() in GOALS:
+        return Parsed(raw.strip())
+    if not isinstance(raw, str):
+        return NOT_UNDERSTOOD
+    if _has(raw, *UNSURE_PHRASES, "both", "either"):
+        return Parsed("unsure")
+    if _has(raw, "recognition", "recognised", "recognized", "recognise", "recognize", "hsse", "equivalence"):
+        return Parsed("recognition")
+    if _has(raw, "train", "training", "hsst", "programme", "program", "learn"):
+        return Parsed("training")
+    return Parsed(problem="Sorry, I couldn't tell whether you want training or recognition from that.")
+
+
+def parse_specialism(raw: Any, recognised: str | None = None) -> Parsed:
+    """A specialism from the entity ruler's canonical name, a button, or 'other'."""
+    for candidate in (recognised, raw):
+        if isinstance(candidate, str):
+            for name in SPECIALISMS:
+                if candidate.strip().lower() == name.lower():
+                    return Parsed(name)
+    if isinstance(raw, str) and _has(raw, "other", "something else", "none of these", "another"):
+        return Parsed("other")
+    return Parsed(problem="Sorry, I don't know that specialism. Pick one of the buttons, or choose 'Other'.")
+
+
+def parse_year(raw: Any, today: dt.date) -> Parsed:
+    """A PhD award year: one four-digit year, not before 1950 and not after this year."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        years = [raw]
+    elif isinstance(raw, str):
+        years = [int(year) for year in YEAR.findall(raw)]
+        if not years and _numbers(raw):
+            return Parsed(problem="Please give the year as four digits, for example 2019.")
+    else:
+        return NOT_UNDERSTOOD
+    if len(set(years)) != 1:
+        return Parsed(problem="Please give the one year your PhD was awarded, for example 2019.")
+    year = years[0]
+    if year > today.year:
+        return Parsed(problem=f"{year} is in the future. Which year was your PhD awarded?")
+    if year < EARLIEST_PHD_YEAR:
+        return Parsed(problem=f"{year} looks too early for a PhD. Which year was it awarded?")
+    return Parsed(year)
+
+
+def parse_years(raw: Any) -> Parsed:
+    """Years of experience: a number from 0 to 50 ("5", "five", "4.5 years")."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        numbers = [float(raw)]
+    elif isinstance(raw, str):
+        numbers = _numbers(raw)
+    else:
+        return NOT_UNDERSTOOD
+    if len(numbers) != 1:
+        return Parsed(problem="Please give the number of years as one number, for example 6.")
+    years = numbers[0]
+    if not 0 <= years <= MAX_CONSULTANT_YEARS:
+        return Parsed(problem=f"Please give a number of years between 0 and {MAX_CONSULTANT_YEARS}.")
+    return Parsed(years)
+
+
+def parse_wte(raw: Any) -> Parsed:
+    """Share of a full-time week: 'full time', 0.8, 80%, '4 days', '30 hours'. More than full time counts as 1."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return NOT_UNDERSTOOD
+    if _has(raw, "full time", "full-time", "fulltime", "ft"):
+        return Parsed(1.0)
+    numbers = _numbers(raw)
+    if len(numbers) != 1:
+        return Parsed(problem="How much of a full-time week can you work? For example 1 (full time), 0.8, or 30 hours.")
+    number = numbers[0]
+    if _has(raw, "hour", "hours", "hrs", "h"):
+        wte = number / FULL_TIME_HOURS
+    elif _has(raw, "day", "days"):
+        wte = number / WORKING_DAYS
+    elif "%" in raw or _has(raw, "percent", "per cent"):
+        wte = number / 100
+    else:
+        wte = number
+    if wte <= 0:
+        return Parsed(problem="That needs to be more than nothing. How much of a full-time week can you work?")
+    if wte > 1 and not _has(raw, "hour", "hours", "hrs", "h"):
+        return Parsed(problem="Please give a share of a full-time week between 0 and 1, for example 0.8.")
+    return Parsed(round(min(wte, 1.0), 3))
+
+
+def parse_answer(slot: str, raw: Any, today: dt.date, recognised_specialism: str | None = None) -> Parsed:
+    """The one way any answer for `slot` is read, typed or sent by a button."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return NOT_UNDERSTOOD
+    if slot == "registration":
+        return parse_registration(raw)
+    if slot == "specialism":
+        return parse_specialism(raw, recognised_specialism)
+    if slot == "goal":
+        return parse_goal(raw)
+    if slot == "consultant_years":
+        return parse_years(raw)
+    if slot == "phd_year":
+        return parse_year(raw, today)
+    if slot == "wte":
+        return parse_wte(raw)
+    if slot in ("nhs_employed", "has_phd"):
+        return parse_choice(raw, YES_NO)
+    if slot in ("bms_diploma", "employer_nomination", "phd_relevant"):
+        return parse_choice(raw, YES_NO_UNSURE)
+    raise KeyError(f"no parser for {slot}")
+
+
+def volunteered_answers(text: str, recognised_specialism: str | None) -> dict[str, Any]:
+    """Answers people give without being asked ("I'm an MRI physicist with a PhD from 2019").
+
+    Only clear signals count: a recognised specialism, a PhD mention (and its year, if the
+    message has exactly one), "no PhD", and an explicit registration phrase.
+    """
+    found: dict[str, Any] = {}
+    if not isinstance(text, str):
+        return found
+    if recognised_specialism in SPECIALISMS:
+        found["specialism"] = recognised_specialism
+    if HYPOTHETICAL_PHD.search(text):
+        pass
+    elif NO_PHD.search(text):
+        found["has_phd"] = "no"
+    elif PHD.search(text):
+        found["has_phd"] = "yes"
+        # The year goes through parse_answer like any answer, so "a PhD from 2035" is re-asked.
+        years = set(YEAR.findall(text))
+        if len(years) == 1:
+            found["phd_year"] = years.pop()
+    if _has(text, "not registered", "not yet registered", "unregistered"):
+        found["registration"] = "not_registered"
+    elif _has(text, "clinical scientist") and _has(text, "registered", "hcpc", "i'm a", "i am a"):
+        found["registration"] = "clinical_scientist"
+    elif _has(text, "biomedical scientist") and _has(text, "registered", "hcpc", "i'm a", "i am a"):
+        found["registration"] = "biomedical_scientist"
+    return found

@@ -1,0 +1,172 @@
+"""The route advisor's data: its dated parameters and the texts of its recommendations.
+
+Content owners edit ``content/route_parameters.yml`` (the numbers the rules use, each with its
+source and the date it was checked), ``content/route_advice.yml`` (label, reason, sources and
+basis of each recommendation) and ``content/route_questions.yml`` (the questions and their
+buttons). This module loads them and refuses anything the advisor must not show: a
+recommendation without an official source, a reason with a placeholder nothing fills, an IPEM
+recommendation that does not exist, a parameter without a source or a check date.
+No Rasa import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from actions.content import (
+    CONTENT_DIR,
+    Content,
+    Source,
+    is_text,
+    load_content,
+    parse_review_date,
+    parse_source,
+    read_yaml,
+    require,
+)
+
+# Placeholders a reason may use that come from the person's answers (route_rules fills them);
+# every parameter name in route_parameters.yml may be used too.
+ANSWER_PLACEHOLDERS = ("specialism", "phd_year", "wte", "consultant_years", "end_years")
+BASES = ("policy", "ipem")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: int | float
+    meaning: str
+    source: Source
+    checked: dt.date
+
+
+@dataclass(frozen=True)
+class AdviceText:
+    id: str
+    label: str
+    basis: str
+    reason: str
+    sources: tuple[Source, ...]
+    ipem_recommendations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    slot: str
+    text: str
+    buttons: tuple[tuple[str, str], ...]  # (title, value sent as the answer)
+
+
+@dataclass(frozen=True)
+class RouteContent:
+    parameters: dict[str, Parameter]
+    advice: dict[str, AdviceText]
+    questions: dict[str, Question]
+    closing_text: str
+    closing_sources: tuple[Source, ...]
+    last_reviewed: dt.date
+    content: Content
+
+    def value(self, name: str) -> int | float:
+        return self.parameters[name].value
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _parameter(name: str, raw: Any, official_domains: tuple[str, ...], today: dt.date) -> Parameter:
+    where = f"route_parameters.yml: {name}"
+    require(isinstance(raw, Mapping), where, "a parameter needs value, meaning, source and checked")
+    value = raw.get("value")
+    require(
+        isinstance(value, int | float) and not isinstance(value, bool) and value > 0,
+        where,
+        "value must be a positive number",
+    )
+    require(is_text(raw.get("meaning")), where, "meaning is missing")
+    return Parameter(
+        name=name,
+        value=value,
+        meaning=" ".join(raw["meaning"].split()),
+        source=parse_source(raw.get("source"), where, official_domains),
+        checked=parse_review_date(raw.get("checked"), where, today, field="checked"),
+    )
+
+
+def _sources(raw: Any, where: str, official_domains: tuple[str, ...]) -> tuple[Source, ...]:
+    require(isinstance(raw, list) and len(raw) > 0, where, "needs at least one source")
+    return tuple(parse_source(source, where, official_domains) for source in raw)
+
+
+def _advice(advice_id: str, raw: Any, content: Content, allowed_placeholders: set[str]) -> AdviceText:
+    where = f"route_advice.yml: {advice_id}"
+    require(isinstance(raw, Mapping), where, "a recommendation must be a mapping")
+    require(is_text(raw.get("label")), where, "label is missing")
+    require(is_text(raw.get("reason")), where, "reason is missing")
+    require(raw.get("basis") in BASES, where, f"basis must be one of {', '.join(BASES)}")
+    reason = " ".join(raw["reason"].split())
+    unknown = _placeholders(reason) - allowed_placeholders
+    require(not unknown, where, f"reason uses placeholders nothing fills: {', '.join(sorted(unknown))}")
+    numbers = raw.get("ipem_recommendations", [])
+    require(isinstance(numbers, list), where, "ipem_recommendations must be a list of numbers")
+    for number in numbers:
+        require(number in content.ipem_recommendations, where, f"IPEM recommendation {number!r} does not exist")
+    return AdviceText(
+        id=advice_id,
+        label=raw["label"].strip(),
+        basis=raw["basis"],
+        reason=reason,
+        sources=_sources(raw.get("sources"), where, content.official_domains),
+        ipem_recommendations=tuple(numbers),
+    )
+
+
+def _question(slot: str, raw: Any) -> Question:
+    where = f"route_questions.yml: {slot}"
+    require(isinstance(raw, Mapping) and is_text(raw.get("text")), where, "text is missing")
+    buttons = raw.get("buttons", [])
+    require(isinstance(buttons, list), where, "buttons must be a list")
+    for button in buttons:
+        require(
+            isinstance(button, Mapping) and is_text(button.get("title")) and is_text(button.get("value")),
+            where,
+            "each button needs a title and a value",
+        )
+    return Question(slot, " ".join(raw["text"].split()), tuple((b["title"], b["value"]) for b in buttons))
+
+
+def load_route_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) -> RouteContent:
+    """Read and check the advisor's parameters and texts; raises ContentError naming the first problem."""
+    today = today or dt.date.today()
+    content = load_content(directory, today)
+    parameters_raw = read_yaml(directory / "route_parameters.yml")
+    require(isinstance(parameters_raw, Mapping) and parameters_raw, "route_parameters.yml", "no parameters found")
+    parameters = {name: _parameter(name, raw, content.official_domains, today) for name, raw in parameters_raw.items()}
+    advice_raw = read_yaml(directory / "route_advice.yml")
+    require(isinstance(advice_raw, Mapping), "route_advice.yml", "must be a mapping")
+    recommendations = advice_raw.get("recommendations")
+    require(isinstance(recommendations, Mapping) and recommendations, "route_advice.yml", "no recommendations")
+    allowed = set(ANSWER_PLACEHOLDERS) | set(parameters)
+    advice = {advice_id: _advice(advice_id, raw, content, allowed) for advice_id, raw in recommendations.items()}
+    questions_raw = read_yaml(directory / "route_questions.yml")
+    require(isinstance(questions_raw, Mapping) and questions_raw, "route_questions.yml", "no questions found")
+    questions = {slot: _question(slot, raw) for slot, raw in questions_raw.items()}
+    closing = advice_raw.get("closing")
+    require(
+        isinstance(closing, Mapping) and is_text(closing.get("text")), "route_advice.yml: closing", "text is missing"
+    )
+    return RouteContent(
+        parameters=parameters,
+        advice=advice,
+        questions=questions,
+        closing_text=" ".join(closing["text"].split()),
+        closing_sources=_sources(closing.get("sources"), "route_advice.yml: closing", content.official_domains),
+        last_reviewed=parse_review_date(advice_raw.get("last_reviewed"), "route_advice.yml", today),
+        content=content,
+    )
