@@ -31,10 +31,13 @@ SPECIALISMS = (*yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["speciali
 # How many hours one whole-time equivalent is, as NSHCS states the 0.6 WTE minimum (22.5 hours).
 FULL_TIME_HOURS = 37.5
 WORKING_DAYS = 5
+# Replies longer than this must start with yes, no or "not sure" to count as one.
+SHORT_REPLY_WORDS = 6
 
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}  # fmt: skip
-YEAR = re.compile(r"(?<![\d.])(\d{4})(?![\d.])")
+# Four digits standing alone: not part of a longer number or a decimal ("2019." ends a sentence).
+YEAR = re.compile(r"(?<!\d)(?<!\d\.)(\d{4})(?!\d|\.\d)")
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?|(?<![\w.])-?\.\d+")
 PHD_WORD = r"(ph\.?\s?d|dphil|doctorate)"
 # "I have a PhD", "my PhD", "with a PhD from 2019": said as a fact about the person.
@@ -45,6 +48,28 @@ PHD = re.compile(
 # "if I have a PhD" is a hypothetical, not an answer.
 HYPOTHETICAL_PHD = re.compile(r"\b(if|whether|assuming|suppose)\b[^.?!]{0,20}\b" + PHD_WORD, re.IGNORECASE)
 NO_PHD = re.compile(r"\b(no|not|don'?t|do not|haven'?t|without|never)\b[^.?!]{0,25}\b" + PHD_WORD, re.IGNORECASE)
+
+
+# Statements that answer a question whenever they are said, so people can correct an answer
+# ("actually my employer wouldn't nominate me"). A value of None means: parse the matched text.
+# The first pattern that matches for an answer wins, so the doubtful forms come first.
+VOLUNTEERED_PATTERNS = (
+    (
+        "employer_nomination",
+        re.compile(r"\b(not sure|unsure|don't know|no idea|whether|if)\b.{0,20}\bemployer (would|will)", re.I),
+        "unsure",
+    ),
+    ("employer_nomination", re.compile(r"\bemployer (would not|wouldn't|will not|won't) nominate", re.I), "no"),
+    ("employer_nomination", re.compile(r"\bemployer (would|will) nominate", re.I), "yes"),
+    ("nhs_employed", re.compile(r"\b(not|n't) (employed by|work(ing)? for|work(ing)? in) the nhs\b", re.I), "no"),
+    ("nhs_employed", re.compile(r"\b(i'm|i am) (employed by|working for|working in) the nhs\b", re.I), "yes"),
+    (
+        "wte",
+        re.compile(r"(?<![\w.])(0?\.\d+) ?wte\b|\b\d+(\.\d+)? hours (a|per) week\b|\b\d days (a|per) week\b", re.I),
+        None,
+    ),
+    ("consultant_years", re.compile(r"\b\d+(\.\d+)? years? (at|as an?) consultant\b", re.I), None),
+)
 
 
 @dataclass(frozen=True)
@@ -82,11 +107,18 @@ NO_PHRASES = ("no", "nope", "nah", "n", "not", "i don't", "i dont", "i do not", 
 
 
 def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
-    """yes / no / unsure from a word or phrase, limited to `choices`."""
+    """yes / no / unsure from a short reply, limited to `choices`.
+
+    A long message is only read as yes or no if it starts like one: "I'm not sure my employer
+    would nominate me" must not answer "Is your PhD relevant?".
+    """
     if isinstance(raw, str) and raw.strip().lower() in choices:
         return Parsed(raw.strip().lower())
     if not isinstance(raw, str):
         return NOT_UNDERSTOOD
+    words = _words(raw).split()
+    if len(words) > SHORT_REPLY_WORDS and not _has(" ".join(words[:3]), *YES_PHRASES, *NO_PHRASES, *UNSURE_PHRASES):
+        return Parsed(problem="Sorry, I couldn't tell your answer from that. A yes or a no is enough.")
     if _has(raw, *UNSURE_PHRASES):
         # "not sure" must never read as "no" where only yes or no will do.
         return Parsed("unsure") if "unsure" in choices else Parsed(problem="Sorry, I need a yes or a no here.")
@@ -250,6 +282,10 @@ def volunteered_answers(text: str, recognised_specialism: str | None) -> dict[st
         years = set(YEAR.findall(text))
         if len(years) == 1:
             found["phd_year"] = years.pop()
+    for slot, pattern, value in VOLUNTEERED_PATTERNS:
+        match = pattern.search(text)
+        if match and slot not in found:
+            found[slot] = value if value is not None else match.group(0)
     if _has(text, "not registered", "not yet registered", "unregistered"):
         found["registration"] = "not_registered"
     elif _has(text, "clinical scientist") and _has(text, "registered", "hcpc", "i'm a", "i am a"):

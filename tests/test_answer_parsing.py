@@ -81,6 +81,7 @@ def test_typed_answers_are_read(slot, typed, value):
         ("wte", ""),
         ("wte", "   "),
         ("phd_year", "9" * 5000),
+        ("phd_relevant", "the thing is my employer is a private company not the NHS"),
     ],
 )
 def test_bad_answers_get_a_problem_to_say_never_a_value(slot, typed):
@@ -107,10 +108,18 @@ def test_button_values_are_read_like_typed_answers_and_accepted_by_the_rules():
         ("Can I skip Part C if I have a PhD?", None, {}),
         ("I don't have a PhD", None, {"has_phd": "no"}),
         ("actually my PhD was 2012", None, {"has_phd": "yes", "phd_year": "2012"}),
+        ("I'm an MRI physicist with a PhD from 2019. Can I skip Part C?", "MRI",
+         {"specialism": "MRI", "has_phd": "yes", "phd_year": "2019"}),
         ("I'm a registered clinical scientist", None, {"registration": "clinical_scientist"}),
         ("I'm not registered yet", None, {"registration": "not_registered"}),
         ("How long does HSST take?", None, {}),
         ("I have a PhD from 2015 and one from 2019", None, {"has_phd": "yes"}),
+        ("actually my employer wouldn't nominate me", None, {"employer_nomination": "no"}),
+        ("I'm not sure my employer would nominate me", None, {"employer_nomination": "unsure"}),
+        ("correction: I'm not employed by the NHS", None, {"nhs_employed": "no"}),
+        ("sorry, I can only work 0.6 WTE", None, {"wte": "0.6 WTE"}),
+        ("I can do 30 hours a week", None, {"wte": "30 hours a week"}),
+        ("I've been 6 years at consultant level", None, {"consultant_years": "6 years at consultant"}),
     ],
 )  # fmt: skip
 def test_only_clear_statements_count_as_volunteered_answers(text, specialism, found):

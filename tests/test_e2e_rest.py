@@ -159,3 +159,27 @@ def test_a_question_mid_way_is_answered_then_the_check_carries_on_and_stop_clear
     stopped = texts(assistant.ask(sender, "stop"))
     assert "stopped the route check" in stopped
     assert slots_of(assistant, sender)["registration"] is None
+
+
+def test_correcting_an_answer_after_the_advice_gives_new_advice(assistant):
+    sender = conversation()
+    answers = ["which route suits me", '/inform{"registration": "clinical_scientist"}', '/inform{"specialism": "MRI"}',
+               '/inform{"goal": "training"}', '/inform{"nhs_employed": "yes"}', '/inform{"employer_nomination": "yes"}',
+               '/inform{"has_phd": "no"}']  # fmt: skip
+    for answer in answers:
+        assistant.ask(sender, answer)
+    assert "HSST, in-service route" in texts(assistant.ask(sender, '/inform{"wte": "1"}'))
+    corrected = texts(assistant.ask(sender, "actually my employer wouldn't nominate me"))
+    assert "HSST, direct-entry route (your employer would not nominate you)" in corrected
+    assert "HSST, in-service route\n" not in corrected
+
+
+def test_the_check_started_from_an_faq_answer_uses_what_was_said_before(assistant):
+    sender = conversation()
+    faq = assistant.ask(sender, "I'm an MRI physicist with a PhD from 2019. Can I skip Part C?")
+    assert faq[-1]["buttons"] == [{"title": "Check which route fits me", "payload": "/ask_route_advice"}]
+    asked = [texts(assistant.ask(sender, message)) for message in
+             ("/ask_route_advice", "I'm a registered clinical scientist", "training", "yes", "yes")]  # fmt: skip
+    assert "Which specialism" not in " ".join(asked) and "Which year" not in " ".join(asked)
+    assert "relevant" in asked[-1]
+    assert slots_of(assistant, sender) | {"specialism": "MRI", "phd_year": 2019} == slots_of(assistant, sender)
