@@ -242,23 +242,20 @@ def parse_answer(slot: str, raw: Any, today: dt.date, recognised_specialism: str
     """The one way any answer for `slot` is read, typed or sent by a button."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return NOT_UNDERSTOOD
-    if slot == "registration":
-        return parse_registration(raw)
-    if slot == "specialism":
-        return parse_specialism(raw, recognised_specialism)
-    if slot == "goal":
-        return parse_goal(raw)
-    if slot == "consultant_years":
-        return parse_years(raw)
-    if slot == "phd_year":
-        return parse_year(raw, today)
-    if slot == "wte":
-        return parse_wte(raw)
-    if slot in ("nhs_employed", "has_phd"):
-        return parse_choice(raw, YES_NO)
-    if slot in ("bms_diploma", "employer_nomination", "phd_relevant"):
-        return parse_choice(raw, YES_NO_UNSURE)
-    raise KeyError(f"no parser for {slot}")
+    parsers = {
+        "registration": lambda: parse_registration(raw),
+        "specialism": lambda: parse_specialism(raw, recognised_specialism),
+        "goal": lambda: parse_goal(raw),
+        "consultant_years": lambda: parse_years(raw),
+        "phd_year": lambda: parse_year(raw, today),
+        "wte": lambda: parse_wte(raw),
+        "nhs_employed": lambda: parse_choice(raw, YES_NO),
+        "has_phd": lambda: parse_choice(raw, YES_NO),
+        "bms_diploma": lambda: parse_choice(raw, YES_NO_UNSURE),
+        "employer_nomination": lambda: parse_choice(raw, YES_NO_UNSURE),
+        "phd_relevant": lambda: parse_choice(raw, YES_NO_UNSURE),
+    }
+    return parsers[slot]()
 
 
 def volunteered_answers(text: str, recognised_specialism: str | None) -> dict[str, Any]:
