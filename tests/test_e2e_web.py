@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 import pytest
 import requests
-import socketio
 import websockets
 
 from actions.content import load_content
@@ -36,42 +35,56 @@ def assistant(tmp_path_factory):
 
 
 class WidgetClient:
-    """A socket.io client speaking the widget's protocol; it records every event it receives, in order."""
+    """A socket.io client speaking the widget's protocol over a websocket, as the browser does.
+
+    Written on `websockets` (engine.io 4 / socket.io 5 text packets) because python-socketio's own
+    websocket client needs a newer aiohttp than Rasa 3.6 allows, and its polling client takes
+    seconds to disconnect. It records every event it receives, in order.
+    """
 
     def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.received: asyncio.Queue = asyncio.Queue()
-        for event in ("session_confirm", "bot_uttered"):
-            self.sio.on(event, self._recorder(event))
+        self.websocket = None
 
-    def _recorder(self, event: str) -> Callable:
-        async def record(data=None) -> None:
-            await self.received.put((event, data))
+    async def connect(self, rasa_port: int, origin: str) -> None:
+        url = f"ws://127.0.0.1:{rasa_port}/socket.io/?EIO=4&transport=websocket"
+        self.websocket = await websockets.connect(url, origin=origin)
+        assert (await self.websocket.recv()).startswith("0{")  # engine.io "open"
+        await self.websocket.send("40")  # socket.io "connect" to the default namespace
+        assert (await self.websocket.recv()).startswith("40")
 
-        return record
+    async def emit(self, event: str, *args: object) -> None:
+        await self.websocket.send("42" + json.dumps([event, *args]))
 
-    async def connect(self, base: str, origin: str | None = None) -> None:
-        # Long-polling: python-engineio's websocket client needs a newer aiohttp than Rasa 3.6 allows.
-        # The browser test uses websockets.
-        await self.sio.connect(base, headers={"Origin": origin} if origin else {}, transports=["polling"])
+    async def close(self) -> None:
+        if self.websocket:
+            await self.websocket.close()
+
+    async def next_event(self) -> tuple[str, object]:
+        while True:
+            packet = await asyncio.wait_for(self.websocket.recv(), EVENT_TIMEOUT)
+            if packet == "2":  # engine.io ping
+                await self.websocket.send("3")
+            elif packet.startswith("42"):
+                event, *args = json.loads(packet[2:])
+                return event, args[0] if args else None
 
     async def until(self, done: Callable[[str, object], bool]) -> list:
         """Every event received until one satisfies `done` (that one included)."""
         events = []
         while True:
-            event, data = await asyncio.wait_for(self.received.get(), EVENT_TIMEOUT)
+            event, data = await self.next_event()
             events.append((event, data))
             if done(event, data):
                 return events
 
     async def session(self, session_id: object = None) -> str:
-        await self.sio.emit("session_request", {"session_id": session_id})
+        await self.emit("session_request", {"session_id": session_id})
         [(_, confirmed)] = await self.until(lambda event, _: event == "session_confirm")
         return confirmed
 
     async def reply_to(self, *payload: object, answer: bool = False) -> list[str]:
         """The bot texts sent back for one user_uttered event: a sourced answer's parts, or the channel's one reply."""
-        await self.sio.emit("user_uttered", *payload)
+        await self.emit("user_uttered", *payload)
         events = await self.until(lambda event, data: event == "bot_uttered" and (not answer or answer_ends(data)))
         return [data["text"] for event, data in events if event == "bot_uttered"]
 
@@ -89,7 +102,7 @@ def talk(scenario: Callable) -> object:
         try:
             return await scenario(client)
         finally:
-            await client.sio.disconnect()
+            await client.close()
 
     return asyncio.run(run())
 
@@ -111,9 +124,11 @@ def test_only_the_configured_origin_may_connect(assistant):
     assert "Access-Control-Allow-Origin" not in refused.headers
 
     async def websocket_from(origin: str) -> None:
-        url = f"ws://127.0.0.1:{assistant.rasa_port}/socket.io/?EIO=4&transport=websocket"
-        async with websockets.connect(url, origin=origin) as websocket:
-            assert (await websocket.recv()).startswith("0{")  # engine.io's "open" packet
+        client = WidgetClient()
+        try:
+            await client.connect(assistant.rasa_port, origin)
+        finally:
+            await client.close()
 
     asyncio.run(websocket_from(assistant.page_url))
     with pytest.raises(websockets.exceptions.InvalidStatusCode):
@@ -123,7 +138,7 @@ def test_only_the_configured_origin_may_connect(assistant):
 @pytest.mark.parametrize("odd_id", [None, "", "has spaces", 42, ["a"], {"id": "x"}, "x" * 200, "../../etc"])
 def test_session_request_replaces_an_unusable_session_id_with_a_fresh_one(assistant, odd_id):
     async def scenario(client):
-        await client.connect(assistant.base, origin=assistant.page_url)
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
         return await client.session(odd_id)
 
     confirmed = talk(scenario)
@@ -132,8 +147,8 @@ def test_session_request_replaces_an_unusable_session_id_with_a_fresh_one(assist
 
 def test_session_request_without_a_payload_gets_a_fresh_session(assistant):
     async def scenario(client):
-        await client.connect(assistant.base, origin=assistant.page_url)
-        await client.sio.emit("session_request")
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
+        await client.emit("session_request")
         [(_, confirmed)] = await client.until(lambda event, _: event == "session_confirm")
         return confirmed
 
@@ -144,12 +159,12 @@ def test_a_reconnect_with_the_session_id_continues_the_conversation(assistant):
     session_id = conversation()
 
     async def first_visit(client):
-        await client.connect(assistant.base, origin=assistant.page_url)
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
         assert await client.session(session_id) == session_id
         return await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
 
     async def second_visit(client):
-        await client.connect(assistant.base, origin=assistant.page_url)
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
         assert await client.session(session_id) == session_id
         return await client.reply_to({"message": "Can I do HSST part time?", "session_id": session_id}, answer=True)
 
@@ -161,8 +176,8 @@ def test_a_reconnect_with_the_session_id_continues_the_conversation(assistant):
 
 def test_a_message_before_any_session_request_gets_a_session_and_an_answer(assistant):
     async def scenario(client):
-        await client.connect(assistant.base, origin=assistant.page_url)
-        await client.sio.emit("user_uttered", {"message": "What is HSSE?"})
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
+        await client.emit("user_uttered", {"message": "What is HSSE?"})
         return await client.until(lambda event, data: event == "bot_uttered" and answer_ends(data))
 
     events = talk(scenario)
@@ -174,7 +189,7 @@ def test_bad_events_get_polite_replies_and_the_conversation_carries_on(assistant
     session_id = conversation()
 
     async def scenario(client):
-        await client.connect(assistant.base, origin=assistant.page_url)
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
         await client.session(session_id)
         first = await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
         assert first[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))

@@ -96,6 +96,17 @@ async function axeViolations() {
   return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target).join(", ")}`);
 }
 
+/** Screenshots for the README, with the end of the conversation in view. */
+async function screenshot(name, viewport) {
+  await page.setViewportSize(viewport);
+  await page.evaluate(() => {
+    const log = document.querySelector("#hsst-advisor-widget").shadowRoot.querySelector(".log");
+    log.scrollTop = log.scrollHeight;
+  });
+  await page.screenshot({ path: join(SCREENSHOTS, name) });
+  await page.setViewportSize(DESKTOP);
+}
+
 async function noHorizontalScroll() {
   const widths = await page.evaluate(() => {
     const root = document.querySelector("#hsst-advisor-widget").shadowRoot;
@@ -141,6 +152,7 @@ test("a typed question gets the sourced answer, and its source link opens in a n
   await tab.waitForEvent("request");
   assert.ok(blockedRequests.includes(EXPECT.part_c_source), `the link did not open: ${blockedRequests}`);
   await tab.close();
+  await screenshot("widget-desktop.png", DESKTOP);
 });
 
 test("bot text is shown as text, never as HTML", async () => {
@@ -158,6 +170,7 @@ test("'what can you do?' lists the topics as quick replies; clicking one answers
   for (const box of await Promise.all((await buttons.all()).map((b) => b.boundingBox()))) {
     assert.ok(box.width >= 24 && box.height >= 24, `a quick reply is smaller than 24px: ${JSON.stringify(box)}`);
   }
+  await screenshot("widget-phone.png", PHONE);
   await buttons.filter({ hasText: EXPECT.clicked_topic }).click();
   // The title is shown as the user's message; the payload brings that topic's answer.
   await page.locator(".message.user", { hasText: EXPECT.clicked_topic }).waitFor();
@@ -177,10 +190,9 @@ test("keyboard only: quick replies are reachable with Tab and answer with Enter"
   await botMessage(EXPECT.last_topic_first_line).waitFor({ timeout: REPLY_TIMEOUT });
 });
 
-test("desktop (1280x800): no accessibility violations; screenshot", async () => {
+test("desktop (1280x800): no accessibility violations", async () => {
   assert.deepEqual(await axeViolations(), []);
   await noHorizontalScroll();
-  await page.screenshot({ path: join(SCREENSHOTS, "widget-desktop.png") });
 });
 
 test("a reload continues the same conversation: the transcript is back and a follow-up is answered", async () => {
@@ -202,11 +214,10 @@ test("a reload continues the same conversation: the transcript is back and a fol
   assert.equal(userTexts.at(-1), "Can I do HSST part time?");
 });
 
-test("phone (360x740): no sideways scrolling, no accessibility violations; screenshot", async () => {
+test("phone (360x740): no sideways scrolling, no accessibility violations", async () => {
   await page.setViewportSize(PHONE);
   await noHorizontalScroll();
   assert.deepEqual(await axeViolations(), []);
-  await page.screenshot({ path: join(SCREENSHOTS, "widget-phone.png") });
   await page.setViewportSize(DESKTOP);
 });
 
