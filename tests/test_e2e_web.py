@@ -220,6 +220,26 @@ def test_bad_events_get_polite_replies_and_the_conversation_carries_on(assistant
     assert not [event for event in events if event["event"] == "restart"]
 
 
+def test_an_event_over_1_mb_closes_only_that_socket_and_the_conversation_carries_on(assistant):
+    session_id = conversation()
+
+    async def oversized(client):
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
+        await client.session(session_id)
+        # Sanic refuses websocket frames over 1 MiB by closing the socket (1009, message too big).
+        with pytest.raises(websockets.exceptions.ConnectionClosedError):
+            await client.reply_to({"message": "x" * 1_100_000, "session_id": session_id})
+
+    async def next_visit(client):
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
+        assert await client.session(session_id) == session_id
+        return await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
+
+    talk(oversized)
+    assert talk(next_visit)[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))
+    assert [e["text"] for e in assistant.tracker_events(session_id) if e["event"] == "user"] == ["What is HSSE?"]
+
+
 # --- the widget in a real browser ----------------------------------------------------------------
 
 
