@@ -79,7 +79,7 @@ model: $(MODEL) ## Train the model if its inputs changed
 # The chat widget: npm packages exactly as web/package-lock.json pins them, bundled by esbuild.
 $(WEB_PACKAGES): web/package.json web/package-lock.json
 	@echo "Installing the widget's npm packages (npm ci)..."
-	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
 $(WEB_BUNDLE): $(WEB_PACKAGES) web/build.mjs $(wildcard web/src/*)

@@ -34,6 +34,13 @@ export function botMessage(event) {
   return { from: "bot", text, buttons };
 }
 
+/** A message read back from storage, in the shape `show` expects, or null if it is not one. */
+function storedMessage(message) {
+  if (message?.from === "user" && typeof message.text === "string") return { from: "user", text: message.text };
+  if (message?.from === "bot") return botMessage(message);
+  return null;
+}
+
 export class Transcript {
   constructor(key) {
     this.key = key;
@@ -47,7 +54,7 @@ export class Transcript {
       if (saved && Array.isArray(saved.messages)) {
         return {
           sessionId: typeof saved.sessionId === "string" ? saved.sessionId : null,
-          messages: saved.messages.filter((m) => m && (m.from === "bot" || m.from === "user")),
+          messages: saved.messages.map(storedMessage).filter(Boolean),
           open: saved.open === true,
         };
       }

@@ -103,17 +103,14 @@ export function mount(host, { serverUrl, socketPath = "/socket.io", title = "HSS
   }
 
   function show(message) {
-    let node;
     if (message.from === "user") {
       // Suggestions answer the bot's last turn; once the user has spoken they are stale.
       for (const group of ui.log.querySelectorAll(".quick-replies")) group.remove();
-      node = element(doc, "div", { class: "message user" }, speaker(doc, "You"), String(message.text));
-      ui.log.append(node);
+      ui.log.append(element(doc, "div", { class: "message user" }, speaker(doc, "You"), String(message.text)));
       ui.log.scrollTop = ui.log.scrollHeight;
       return;
     }
-    node = element(doc, "div", { class: "message bot" }, speaker(doc, title), richText(message.text, doc));
-    ui.log.append(node);
+    ui.log.append(element(doc, "div", { class: "message bot" }, speaker(doc, title), richText(message.text, doc)));
     if (message.buttons.length > 0) ui.log.append(quickReplies(message.buttons));
     // Scroll to the start of the reply rather than its end, so a long answer is read from the top.
     const userMessages = ui.log.querySelectorAll(".user");
