@@ -21,10 +21,13 @@ SPACY_PATTERNS := build/spacy/patterns.jsonl
 SPACY_PIPELINE := build/spacy/pipeline/meta.json
 ENCODER := build/minilm/model.safetensors
 MODEL := models/advisor.tar.gz
+WEB_PACKAGES := web/node_modules/.package-lock.json
+WEB_BUNDLE := web/dist/advisor-widget.js
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELINE) $(ENCODER) \
   $(wildcard advisor_nlu/*.py)
 
-.PHONY: help setup spacy encoder model run shell test system-deps lint format validate test-stories pytest evaluate clean
+.PHONY: help setup spacy encoder model web run shell test system-deps lint format validate test-stories pytest test-web \
+  evaluate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -73,8 +76,19 @@ $(MODEL): $(TRAINING_INPUTS) $(VENV_STAMP)
 
 model: $(MODEL) ## Train the model if its inputs changed
 
+# The chat widget: npm packages exactly as web/package-lock.json pins them, bundled by esbuild.
+$(WEB_PACKAGES): web/package.json web/package-lock.json
+	@echo "Installing the widget's npm packages (npm ci)..."
+	@cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+$(WEB_BUNDLE): $(WEB_PACKAGES) web/build.mjs $(wildcard web/src/*)
+	@cd web && npm run --silent build
+
+web: $(WEB_BUNDLE) ## Build the chat widget and its demo page into web/dist
+
 # --- use -------------------------------------------------------------------------------------
-run: $(MODEL) ## Start the assistant: action server on :5055, Rasa REST on :5005
+run: $(MODEL) $(WEB_BUNDLE) ## Start the assistant (:5055, :5005) and the widget's demo page (:8080)
 	@scripts/run.sh
 
 shell: $(MODEL) ## Chat with the assistant in this terminal
@@ -104,11 +118,14 @@ test-stories: $(MODEL) ## Test stories in tests/stories with --fail-on-predictio
 	  || { cat results/stories/failed_test_stories.yml 2>/dev/null || tail -n 40 logs/test-stories.log; exit 1; }
 	@echo "Test stories: all $$(cat tests/stories/*.yml | grep -c '^- story:') passed (log in logs/test-stories.log)"
 
-pytest: $(MODEL) ## Unit, content, channel and end-to-end tests
+pytest: $(MODEL) $(WEB_BUNDLE) ## Unit, content, channel and end-to-end tests (the widget's in Chromium)
 	@$(BIN)/pytest
+
+test-web: $(MODEL) $(WEB_BUNDLE) ## Only the website channel's tests: socket.io and the widget in Chromium
+	@$(BIN)/pytest tests/test_e2e_web.py
 
 evaluate: $(MODEL) ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
 	@$(BIN)/python scripts/evaluate_nlu.py
 
 clean: ## Remove built files (keeps .venv)
-	rm -rf build models results logs .pytest_cache .ruff_cache
+	rm -rf build models results logs .pytest_cache .ruff_cache web/dist

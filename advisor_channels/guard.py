@@ -21,6 +21,8 @@ _COMMAND = re.compile(r"^/(?P<intent>[^\s{@/]+)")
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@\-]+$")
 
 EMPTY_REPLY = 'It looks like your message was empty. Type a question, or "help" to see the topics I cover.'
+# When Rasa fails while handling a message: the conversation is kept, so trying again works.
+FAILURE_REPLY = "Sorry, something went wrong on my side. Please try again."
 COMMAND_REPLY = (
     'Messages starting with "/" are commands I don\'t accept here. Please type your question in words, '
     'or "help" to see the topics I cover.'

@@ -18,7 +18,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor_channels.guard import DEFAULT_MAX_MESSAGE_CHARS, check_message, sender_problem, user_intents
+from advisor_channels.guard import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    FAILURE_REPLY,
+    check_message,
+    sender_problem,
+    user_intents,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +78,7 @@ class GuardedRestInput(RestInput):
             except Exception:
                 # The tracker keeps the conversation; the user is told to try again.
                 logger.exception("Processing a REST message failed.")
-                collector.messages.append(
-                    {"recipient_id": sender, "text": "Sorry, something went wrong on my side. Please try again."}
-                )
+                collector.messages.append({"recipient_id": sender, "text": FAILURE_REPLY})
             return response.json(collector.messages)
 
         return webhook

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server, says how to chat, and stops both on Ctrl-C.
+# Starts the action server, the Rasa server and the widget's demo page, says how to chat, and stops
+# them all on Ctrl-C.
 set -u
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+# The socket.io channel lets this page's origin connect unless ALLOWED_ORIGINS names others.
+export WEB_PORT=${WEB_PORT:-8080}
 LOG_DIR=${LOG_DIR:-logs}
 mkdir -p "$LOG_DIR"
 RASA=(.venv/bin/python scripts/rasa_quiet.py)
@@ -17,16 +20,20 @@ pids+=($!)
 "${RASA[@]}" run --model models/advisor.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
   --port "$RASA_PORT" --quiet >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
+.venv/bin/python scripts/serve_web.py "$WEB_PORT" "http://localhost:$RASA_PORT" >"$LOG_DIR/web.log" 2>&1 &
+pids+=($!)
 
 echo "Starting the HSST advisor (logs in $LOG_DIR/)..."
 for _ in $(seq 1 180); do
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "A server stopped while starting; see $LOG_DIR/rasa.log and $LOG_DIR/actions.log."; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "A server stopped while starting; see $LOG_DIR/rasa.log, actions.log and web.log."; exit 1; }
   done
-  if curl -fs "http://localhost:$RASA_PORT/webhooks/rest/" >/dev/null 2>&1 && curl -fs "http://localhost:$ACTIONS_PORT/health" >/dev/null 2>&1; then
+  if curl -fs "http://localhost:$RASA_PORT/webhooks/rest/" >/dev/null 2>&1 && curl -fs "http://localhost:$ACTIONS_PORT/health" >/dev/null 2>&1 \
+    && curl -fs "http://127.0.0.1:$WEB_PORT/" >/dev/null 2>&1; then
     cat <<MSG
 
 The HSST advisor is running.
+  Chat in your browser: open  http://localhost:$WEB_PORT/  and press "Ask the HSST advisor".
   Ask it over REST:
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
       -d '{"sender": "me", "message": "Can I skip Part C if I have a PhD?"}'
@@ -34,7 +41,7 @@ The HSST advisor is running.
 Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"
-    echo "A server exited; see $LOG_DIR/. Stopping the other."
+    echo "A server exited; see $LOG_DIR/. Stopping the others."
     exit 1
   fi
   sleep 1

@@ -71,6 +71,8 @@ class RunningAssistant:
     token: str
     workdir: Path
     processes: list = field(default_factory=list)
+    # The widget's demo page, when started with serve_web_page=True.
+    page_url: str | None = None
 
     @property
     def base(self) -> str:
@@ -101,17 +103,25 @@ def running_assistant(
     credentials: Path = ROOT / "credentials.yml",
     extra_env: dict | None = None,
     enable_api: bool = True,
+    serve_web_page: bool = False,
 ) -> Iterator[RunningAssistant]:
     """Starts both servers, waits until they answer, yields them, and stops them afterwards.
 
     The HTTP API is on (token-protected) by default only so that tests can read trackers.
+    With `serve_web_page`, the widget's demo page (web/dist, built by `make web`) is served too,
+    on a loopback port of its own that is the only origin ALLOWED_ORIGINS lets connect.
     """
     assert MODEL.exists(), "train the model first: make model"
     assistant = RunningAssistant(rasa_port=free_port(), actions_port=free_port(), token=uuid.uuid4().hex,
                                  workdir=workdir)  # fmt: skip
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{assistant.actions_port}/webhook"\n')
-    env = {**os.environ, **QUIET_ENV, **(extra_env or {})}
+    web_port = free_port()
+    if serve_web_page:
+        assert (ROOT / "web" / "dist" / "advisor-widget.js").exists(), "build the widget first: make web"
+        assistant.page_url = f"http://127.0.0.1:{web_port}"
+    web_env = {"ALLOWED_ORIGINS": assistant.page_url} if serve_web_page else {}
+    env = {**os.environ, **QUIET_ENV, **web_env, **(extra_env or {})}
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     api = ["--enable-api", "--auth-token", assistant.token] if enable_api else []
     commands = [
@@ -119,6 +129,9 @@ def running_assistant(
         [str(RASA), "run", "--model", str(MODEL), "--credentials", str(credentials), "--endpoints", str(endpoints),
          "--port", str(assistant.rasa_port), *api],
     ]  # fmt: skip
+    if serve_web_page:
+        commands.append([sys.executable, str(ROOT / "scripts" / "serve_web.py"), str(web_port), assistant.base])
+        logs.append(workdir / "web.log")
     assistant.processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         for command, log in zip(commands, logs, strict=True)
@@ -137,6 +150,10 @@ def running_assistant(
             logs,
             "the Rasa server",
         )
+        if assistant.page_url:
+            wait_until(
+                lambda: requests.get(assistant.page_url, timeout=2).ok, assistant.processes, logs, "the web page"
+            )
         yield assistant
     finally:
         for process in assistant.processes:
