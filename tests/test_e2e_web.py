@@ -16,6 +16,7 @@ import requests
 import websockets
 
 from actions.content import load_content
+from actions.route_advisor import ROUTE_CONTENT
 from advisor_channels.guard import COMMAND_REPLY, EMPTY_REPLY
 from advisor_channels.socketio import MALFORMED_REPLY
 from tests.conftest import ROOT
@@ -251,6 +252,9 @@ def test_the_widget_in_chromium(assistant):
     topics = requests.post(
         f"{assistant.base}/webhooks/rest/webhook", json={"sender": conversation(), "message": "what can you do?"}
     ).json()[-1]["buttons"]
+    clicked_answer = requests.post(
+        f"{assistant.base}/webhooks/rest/webhook", json={"sender": conversation(), "message": "/ask_hsse"}
+    ).json()
     last_answer = requests.post(
         f"{assistant.base}/webhooks/rest/webhook", json={"sender": conversation(), "message": topics[-1]["payload"]}
     ).json()[0]["text"]
@@ -260,6 +264,10 @@ def test_the_widget_in_chromium(assistant):
         "topics": [button["title"] for button in topics],
         "clicked_topic": CONTENT.answers["ask_hsse"].topic,
         "clicked_first_line": first_line(CONTENT.answers["ask_hsse"].text),
+        # The HSSE answer offers the route check; pressing it asks the advisor's first question.
+        "clicked_replies": [button["title"] for button in clicked_answer[-1].get("buttons", [])],
+        "route_check_question": ROUTE_CONTENT.questions["registration"].text,
+        "route_check_stopped": CONTENT.interface["advice_stopped"],
         "last_topic_first_line": first_line(last_answer),
         "part_time_first_line": first_line(CONTENT.answers["ask_part_time"].text),
     }

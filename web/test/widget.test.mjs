@@ -168,8 +168,13 @@ test("'what can you do?' lists the topics as quick replies; clicking one answers
   // The title is shown as the user's message; the payload brings that topic's answer.
   await page.locator(".message.user", { hasText: EXPECT.clicked_topic }).waitFor();
   await botMessage(EXPECT.clicked_first_line).waitFor({ timeout: REPLY_TIMEOUT });
-  assert.equal(await page.locator(".quick-replies").count(), 0, "stale quick replies are still shown");
+  // The topic list is gone; only the answer's own quick reply (start the route check) is shown.
+  assert.deepEqual(await buttons.allTextContents(), EXPECT.clicked_replies, "stale quick replies are still shown");
   assert.equal((await focused()).className, "question", "focus did not return to the question box");
+  await buttons.filter({ hasText: EXPECT.clicked_replies[0] }).click();
+  await botMessage(EXPECT.route_check_question).waitFor({ timeout: REPLY_TIMEOUT });
+  await ask("stop");
+  await botMessage(EXPECT.route_check_stopped).waitFor({ timeout: REPLY_TIMEOUT });
 });
 
 test("keyboard only: quick replies are reachable with Tab and answer with Enter", async () => {
