@@ -7,6 +7,8 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 LOG_DIR=${LOG_DIR:-logs}
 mkdir -p "$LOG_DIR"
 RASA=(.venv/bin/python scripts/rasa_quiet.py)
+# credentials.yml, plus the Slack app when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set.
+CREDENTIALS=$(scripts/credentials.sh) || exit 1
 
 pids=()
 stop() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; echo; echo "Stopped."; }
@@ -14,7 +16,7 @@ trap stop INT TERM EXIT
 
 "${RASA[@]}" run actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
-"${RASA[@]}" run --model models/advisor.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
+"${RASA[@]}" run --model models/advisor.tar.gz --credentials "$CREDENTIALS" --endpoints endpoints.yml \
   --port "$RASA_PORT" --quiet >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 
