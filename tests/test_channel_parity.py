@@ -65,7 +65,8 @@ async def _over_socketio(assistant, messages: list[str]) -> list[list[dict]]:
         await client.emit("session_request", {"session_id": session_id})
         assert await asyncio.wait_for(confirmations.get(), 60) == session_id
 
-    await client.connect(assistant.base, transports=["websocket"], socketio_path="/socket.io")
+    # Long polling: python-engineio's websocket client needs a newer aiohttp than Rasa 3.6 allows.
+    await client.connect(assistant.base, transports=["polling"], socketio_path="/socket.io")
     try:
         await session_request()
         turns = []
@@ -83,7 +84,8 @@ async def _over_socketio(assistant, messages: list[str]) -> list[list[dict]]:
             )
         return turns
     finally:
-        await client.disconnect()
+        # Closed without waiting out the pending long poll (about 30 s); the server ends the session on the close.
+        await client.eio.disconnect(abort=True)
 
 
 def over_socketio(assistant, messages: list[str]) -> list[list[dict]]:
