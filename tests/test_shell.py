@@ -1,4 +1,4 @@
-"""`make shell` in a pseudo-terminal, as a person uses it: ask, read a sourced answer, leave, and nothing is left running."""
+"""`make shell` in a pseudo-terminal, as a person uses it: ask, read a sourced answer, leave; nothing is left."""
 
 import os
 import socket
