@@ -7,7 +7,8 @@ What it changes from `rasa.core.channels.slack`:
 - Each Slack message is answered once. Rasa skips only retries whose reason is
   `http_timeout`; Slack also retries on `http_error`, `connection_failed` and others, and
   delivers a channel message that mentions the bot twice (as `message` and `app_mention`).
-- User text goes through the same checks as the REST channel (advisor_channels/guard.py).
+- User text is unescaped (Slack sends "&" as "&amp;") and goes through the same checks as the
+  REST channel (advisor_channels/guard.py).
 - Topic lists keep their buttons. Rasa drops every button when there are more than 5 (the
   old attachments limit); Block Kit allows 25 per actions block.
 - Malformed requests get a 400 saying what is wrong, never a 500; unsigned, wrongly
@@ -48,6 +49,11 @@ REMEMBERED_MESSAGES = 10_000
 def slack_escape(text: str) -> str:
     """Slack reads &, < and > as control characters in message text; these are its escapes."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_unescape(text: str) -> str:
+    """What a person typed: Slack sends &, < and > in message text as these escapes."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _label(title: str) -> str:
@@ -192,7 +198,7 @@ class GuardedSlackInput(SlackInput):
         sender = self._get_conversation_id(event.get("user"), metadata.get("out_channel"), metadata.get("thread_id"))
         if not sender:
             return response.text("The event names no user.", status=HTTPStatus.BAD_REQUEST)
-        text = self._sanitize_user_message(event.get("text", ""), metadata.get("users"))
+        text = slack_unescape(self._sanitize_user_message(event.get("text", ""), metadata.get("users")))
         return await self._answer(request, on_new_message, text, sender, metadata)
 
     async def _on_interaction(

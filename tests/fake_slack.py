@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from advisor_channels.slack import slack_escape, slack_unescape
 from tests.servers import RunningAssistant
 
 BOT_TOKEN = "xoxb-test-" + uuid.uuid4().hex
@@ -104,6 +105,7 @@ def new_id(prefix: str) -> str:
 def message_event(user: str, channel: str, text: str, kind: str = "im", ts: str | None = None) -> dict:
     """An Events API event_callback: a direct message (kind "im"), "app_mention" or a channel "message"."""
     ts = ts or f"{time.time():.6f}"
+    text = slack_escape(text)
     if kind == "im":
         event = {"type": "message", "channel_type": "im"}
     elif kind == "app_mention":
@@ -156,10 +158,6 @@ def post_click(assistant: RunningAssistant, user: str, channel: str, value: str)
         headers=signed_headers(body, "application/x-www-form-urlencoded"),
         timeout=30,
     )
-
-
-def slack_unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def as_replies(posts: list[dict]) -> list[dict]:

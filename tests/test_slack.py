@@ -247,3 +247,12 @@ def test_slack_text_goes_through_the_same_checks_as_rest(slack):
     assert replies[0] == COMMAND_REPLY
     assert "too long" in replies[1]
     assert texts(as_replies(fake.posts(channel)[2:])).startswith(CONTENT.answers["ask_hsse"].text)
+
+
+def test_slack_escapes_are_undone_before_rasa_reads_the_text(slack):
+    assistant, _ = slack
+    user, channel = new_id("U"), new_id("D")
+    question = "HSSE & HSSR: is <5 years at consultant level > nothing?"
+    assert post_event(assistant, message_event(user, channel, question)).ok
+    events = assistant.wait_until_answered(user, question)
+    assert [e["text"] for e in events if e["event"] == "user"] == [question]
