@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import subprocess
 import threading
 import time
 import uuid
@@ -22,7 +23,8 @@ from urllib.parse import urlencode
 import requests
 
 from advisor_channels.slack import slack_escape, slack_unescape
-from tests.servers import RunningAssistant
+from tests.conftest import ROOT
+from tests.servers import RunningAssistant, running_assistant
 
 BOT_TOKEN = "xoxb-test-" + uuid.uuid4().hex
 SIGNING_SECRET = uuid.uuid4().hex
@@ -79,6 +81,24 @@ def fake_slack_api() -> Iterator[FakeSlackApi]:
     finally:
         fake.server.shutdown()
         fake.server.server_close()
+
+
+def credentials_for(env: dict) -> subprocess.CompletedProcess:
+    """Runs scripts/credentials.sh, which `make run` uses to pick its credentials file, with only `env` set."""
+    return subprocess.run(
+        [str(ROOT / "scripts" / "credentials.sh")], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True
+    )
+
+
+@contextlib.contextmanager
+def running_with_slack(workdir: Path, slack_channel: str = "") -> Iterator[tuple[RunningAssistant, FakeSlackApi]]:
+    """The real servers with the Slack channel switched on as `make run` does it, replying to a fake Web API."""
+    with fake_slack_api() as fake:
+        env = slack_env(fake, workdir / "credentials.yml", slack_channel)
+        made = credentials_for(env)
+        assert made.returncode == 0, made.stderr
+        with running_assistant(workdir, credentials=ROOT / made.stdout.strip(), extra_env=env) as assistant:
+            yield assistant, fake
 
 
 def slack_env(fake: FakeSlackApi, credentials_out: Path, slack_channel: str = "") -> dict:

@@ -16,9 +16,8 @@ import socketio
 
 from advisor_channels.guard import DEFAULT_MAX_MESSAGE_CHARS, check_message, user_intents
 from tests.conftest import ROOT
-from tests.fake_slack import as_replies, fake_slack_api, message_event, new_id, post_click, post_event, slack_env
-from tests.servers import conversation, running_assistant
-from tests.test_slack import credentials_for
+from tests.fake_slack import as_replies, message_event, new_id, post_click, post_event, running_with_slack
+from tests.servers import conversation
 
 # Each conversation is a list of (what the user sends, a text its reply must contain). The second part keeps
 # the comparison honest: three channels that all failed the same way would otherwise agree.
@@ -109,13 +108,8 @@ def over_slack(assistant, fake, messages: list[str]) -> list[list[dict]]:
 
 @pytest.fixture(scope="module")
 def channels(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("parity")
-    with fake_slack_api() as fake:
-        env = slack_env(fake, workdir / "credentials.yml")
-        made = credentials_for(env)
-        assert made.returncode == 0, made.stderr
-        with running_assistant(workdir, credentials=ROOT / made.stdout.strip(), extra_env=env) as assistant:
-            yield assistant, fake
+    with running_with_slack(tmp_path_factory.mktemp("parity")) as started:
+        yield started
 
 
 @pytest.mark.parametrize("turns", CONVERSATIONS, ids=[turns[0][0] for turns in CONVERSATIONS])

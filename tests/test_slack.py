@@ -6,7 +6,6 @@ the machine.
 """
 
 import json
-import subprocess
 import time
 
 import pytest
@@ -20,15 +19,17 @@ from tests.fake_slack import (
     BOT_TOKEN,
     as_replies,
     button_click,
+    credentials_for,
     fake_slack_api,
     message_event,
     new_id,
     post_click,
     post_event,
+    running_with_slack,
     signed_headers,
     slack_env,
 )
-from tests.servers import running_assistant, texts
+from tests.servers import texts
 
 CONTENT = load_content()
 PART_C_URL = "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/"
@@ -36,21 +37,10 @@ PART_C_URL = "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process
 WATCHED_CHANNEL = "C0WATCHED1"
 
 
-def credentials_for(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(ROOT / "scripts" / "credentials.sh")], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True
-    )
-
-
 @pytest.fixture(scope="module")
 def slack(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("slack")
-    with fake_slack_api() as fake:
-        env = slack_env(fake, workdir / "credentials.yml", slack_channel=WATCHED_CHANNEL)
-        made = credentials_for(env)
-        assert made.returncode == 0, made.stderr
-        with running_assistant(workdir, credentials=ROOT / made.stdout.strip(), extra_env=env) as assistant:
-            yield assistant, fake
+    with running_with_slack(tmp_path_factory.mktemp("slack"), slack_channel=WATCHED_CHANNEL) as started:
+        yield started
 
 
 def test_without_slack_variables_the_channel_is_off():
