@@ -66,6 +66,19 @@ def test_the_written_credentials_hold_no_secret(tmp_path):
     assert "SLACK_CHANNEL" not in written
 
 
+def test_the_app_manifest_sends_events_and_clicks_to_the_slack_webhook():
+    manifest = yaml.safe_load((ROOT / "slack-app-manifest.yml").read_text())
+    settings = manifest["settings"]
+    for url in (settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]):
+        assert url.startswith("https://") and url.endswith("/webhooks/slack/webhook")
+    assert settings["interactivity"]["is_enabled"] and manifest["features"]["app_home"]["messages_tab_enabled"]
+    # Each event it subscribes to needs its scope; replying needs chat:write.
+    scope_for = {"message.im": "im:history", "app_mention": "app_mentions:read"}
+    events = settings["event_subscriptions"]["bot_events"]
+    assert set(events) == set(scope_for)
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"chat:write", *scope_for.values()}
+
+
 def test_url_verification_gets_the_challenge_back_as_slack_documents(slack):
     assistant, fake = slack
     challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
