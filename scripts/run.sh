@@ -10,6 +10,12 @@ export WEB_PORT=${WEB_PORT:-8080}
 LOG_DIR=${LOG_DIR:-logs}
 mkdir -p "$LOG_DIR"
 RASA=(.venv/bin/python scripts/rasa_quiet.py)
+# credentials.yml, plus the Slack app when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set.
+CREDENTIALS=$(scripts/credentials.sh) || exit 1
+slack_note=""
+[ "$CREDENTIALS" = credentials.yml ] ||
+  slack_note="  Slack is on: events and button clicks go to https://<this host>/webhooks/slack/webhook"$'\n'
+ENDPOINTS=$(scripts/endpoints.sh) || exit 1
 
 pids=()
 stop() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; echo; echo "Stopped."; }
@@ -17,7 +23,7 @@ trap stop INT TERM EXIT
 
 "${RASA[@]}" run actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
-"${RASA[@]}" run --model models/advisor.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
+"${RASA[@]}" run --model models/advisor.tar.gz --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS" \
   --port "$RASA_PORT" --quiet >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 .venv/bin/python scripts/serve_web.py "$WEB_PORT" "http://localhost:$RASA_PORT" >"$LOG_DIR/web.log" 2>&1 &
@@ -38,7 +44,7 @@ The HSST advisor is running.
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
       -d '{"sender": "me", "message": "Can I skip Part C if I have a PhD?"}'
   Or chat in a terminal instead: stop this (Ctrl-C) and run  make shell
-Press Ctrl-C to stop.
+${slack_note}Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"
     echo "A server exited; see $LOG_DIR/. Stopping the others."

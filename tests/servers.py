@@ -25,6 +25,7 @@ from tests.conftest import ROOT
 MODEL = ROOT / "models" / "advisor.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
 STARTUP_SECONDS = 300
+ANSWER_SECONDS = 120
 QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
 
 
@@ -95,6 +96,21 @@ class RunningAssistant:
         reply = requests.get(f"{self.base}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
         reply.raise_for_status()
         return reply.json()["events"]
+
+    def wait_until_answered(self, sender: str, user_text: str) -> list:
+        """Waits until Rasa has handled the message `user_text` and is listening again; returns the events.
+
+        For channels that answer in the background (Slack, socket.io): Rasa saves the tracker only
+        after the replies have been sent, so once this returns every reply has left the server.
+        """
+        deadline = time.monotonic() + ANSWER_SECONDS
+        while time.monotonic() < deadline:
+            events = self.tracker_events(sender)
+            said = [i for i, event in enumerate(events) if event["event"] == "user" and event.get("text") == user_text]
+            if said and any(event.get("name") == "action_listen" for event in events[said[-1] :]):
+                return events
+            time.sleep(0.2)
+        pytest.fail(f"{sender} was not answered {user_text!r} within {ANSWER_SECONDS} s: {events}")
 
 
 @contextlib.contextmanager

@@ -1,0 +1,61 @@
+"""`make shell` in a pseudo-terminal, as a person uses it: ask, read a sourced answer, leave; nothing is left."""
+
+import os
+import socket
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.conftest import ROOT
+from tests.servers import STARTUP_SECONDS, free_port
+
+PART_C_URL = "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/"
+PROMPT = "Your input ->"
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def processes_serving(port: int) -> list[str]:
+    """Command lines of running processes started with `--port <port>`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:  # the process ended while we looked
+            continue
+        if any(a == b"--port" and b == str(port).encode() for a, b in zip(args, args[1:], strict=False)):
+            found.append(" ".join(arg.decode(errors="replace") for arg in args))
+    return found
+
+
+@pytest.mark.parametrize("leave", ["/stop", "Ctrl-C"])
+def test_make_shell_answers_with_sources_and_stops_both_servers(tmp_path, leave):
+    rasa_port, actions_port = free_port(), free_port()
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "LOG_DIR": str(tmp_path)}
+    shell = pexpect.spawn(
+        "make", ["--no-print-directory", "shell"], cwd=ROOT, env=env, encoding="utf-8", timeout=STARTUP_SECONDS,
+        dimensions=(40, 200),
+    )  # fmt: skip
+    try:
+        shell.expect_exact(PROMPT)
+        assert listening(rasa_port) and listening(actions_port)
+
+        shell.sendline("Can I skip Part C if I have a PhD?")
+        shell.expect_exact(PART_C_URL, timeout=120)
+        shell.expect_exact(PROMPT, timeout=120)
+        if leave == "/stop":
+            shell.sendline("/stop")
+        else:
+            shell.sendintr()
+        shell.expect(pexpect.EOF, timeout=60)
+    finally:
+        shell.close(force=True)
+        log = "\n".join(p.read_text()[-2000:] for p in tmp_path.glob("*.log"))
+    if leave == "/stop":
+        assert shell.exitstatus == 0, log
+    assert not listening(rasa_port) and not listening(actions_port), log
+    assert processes_serving(rasa_port) == [] and processes_serving(actions_port) == [], log
