@@ -97,8 +97,8 @@ class RunningAssistant:
         reply.raise_for_status()
         return reply.json()["events"]
 
-    def wait_until_answered(self, sender: str, user_text: str) -> list:
-        """Waits until Rasa has handled the message `user_text` and is listening again; returns the events.
+    def wait_until_answered(self, sender: str, user_text: str, times: int = 1) -> list:
+        """Waits until Rasa has handled the `times`-th message `user_text` and is listening again; returns the events.
 
         For channels that answer in the background (Slack, socket.io): Rasa saves the tracker only
         after the replies have been sent, so once this returns every reply has left the server.
@@ -107,7 +107,7 @@ class RunningAssistant:
         while time.monotonic() < deadline:
             events = self.tracker_events(sender)
             said = [i for i, event in enumerate(events) if event["event"] == "user" and event.get("text") == user_text]
-            if said and any(event.get("name") == "action_listen" for event in events[said[-1] :]):
+            if len(said) >= times and any(event.get("name") == "action_listen" for event in events[said[-1] :]):
                 return events
             time.sleep(0.2)
         pytest.fail(f"{sender} was not answered {user_text!r} within {ANSWER_SECONDS} s: {events}")

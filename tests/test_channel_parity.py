@@ -27,6 +27,11 @@ CONVERSATIONS = [
     [("what can you do?", "Pick one"), ("/ask_part_time", "0.6")],
     [("hello", "HSST"), ("Does finishing HSST make me a Medical Physics Expert?", "Sources:")],
     [("zxqv blorf wibble", ""), ("/restart", "commands")],
+    # The route advisor: its questions' buttons, a typed answer, a bad answer and the sourced advice.
+    [("I'm an MRI physicist with a PhD from 2019, which route suits me?", "are you registered"),
+     ('/inform{"registration": "clinical_scientist"}', "training to consultant level"),
+     ("training", "employed by the NHS"), ("yes", "nominate"), ("banana", "yes or a no"), ("yes", "relevant"),
+     ('/inform{"phd_relevant": "yes"}', "full-time week"), ("0.8", "Imaging track")],
 ]  # fmt: skip
 
 
@@ -69,11 +74,12 @@ async def _over_socketio(assistant, messages: list[str]) -> list[list[dict]]:
     try:
         await session_request()
         turns = []
-        for message in messages:
+        for sent, message in enumerate(messages, start=1):
             start = len(received)
             await client.emit("user_uttered", {"message": message, "session_id": session_id})
             if reaches_rasa(message):
-                await asyncio.to_thread(assistant.wait_until_answered, session_id, message)
+                times = messages[:sent].count(message)
+                await asyncio.to_thread(assistant.wait_until_answered, session_id, message, times)
             await session_request()
             turns.append(
                 [
@@ -94,14 +100,14 @@ def over_socketio(assistant, messages: list[str]) -> list[list[dict]]:
 def over_slack(assistant, fake, messages: list[str]) -> list[list[dict]]:
     user, channel = new_id("U"), new_id("D")
     turns = []
-    for message in messages:
+    for sent, message in enumerate(messages, start=1):
         start = len(fake.posts(channel))
         if reaches_rasa(message) and message.startswith("/"):
             assert post_click(assistant, user, channel, message).ok
         else:
             assert post_event(assistant, message_event(user, channel, message)).ok
         if reaches_rasa(message):
-            assistant.wait_until_answered(user, message)
+            assistant.wait_until_answered(user, message, messages[:sent].count(message))
         turns.append(as_replies(fake.posts(channel)[start:]))
     return turns
 

@@ -1,4 +1,5 @@
-"""`make shell` in a pseudo-terminal, as a person uses it: ask, read a sourced answer, leave; nothing is left."""
+"""`make shell` in a pseudo-terminal, as a person uses it: ask, read a sourced answer, press its button,
+leave; nothing is left."""
 
 import os
 import socket
@@ -7,11 +8,15 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from actions.route_advisor import ROUTE_CONTENT
 from tests.conftest import ROOT
 from tests.servers import STARTUP_SECONDS, free_port
 
 PART_C_URL = "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/"
 PROMPT = "Your input ->"
+# rasa shell shows buttons as a menu (arrow keys, Enter) whose last entry lets you type instead.
+TYPE_INSTEAD = "Type out your own message..."
+DOWN = "\x1b[B"
 
 
 def listening(port: int) -> bool:
@@ -46,6 +51,14 @@ def test_make_shell_answers_with_sources_and_stops_both_servers(tmp_path, leave)
 
         shell.sendline("Can I skip Part C if I have a PhD?")
         shell.expect_exact(PART_C_URL, timeout=120)
+        # The answer ends with a "Check which route fits me" button: Enter presses it.
+        shell.expect_exact(TYPE_INSTEAD, timeout=120)
+        shell.send("\r")
+        question = ROUTE_CONTENT.questions["registration"]
+        shell.expect_exact(question.text, timeout=120)
+        shell.expect_exact(TYPE_INSTEAD, timeout=120)
+        # Past the question's buttons to "type instead", then the ordinary prompt.
+        shell.send(DOWN * len(question.buttons) + "\r")
         shell.expect_exact(PROMPT, timeout=120)
         if leave == "/stop":
             shell.sendline("/stop")
