@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import CONTENT, latest_intent
+from actions.actions import CONTENT, latest_intent, topic_buttons
 from actions.answer_parsing import parse_answer, volunteered_answers
 from actions.route_content import load_route_content
 from actions.route_rules import QUESTION_ORDER, Profile, ProfileError, Recommendation, advise, questions_needed
@@ -113,10 +113,7 @@ class ValidateRouteAdviceForm(FormValidationAction):
                     if tracker.get_slot(slot) is None:
                         raw_answers[slot] = raw
         # A button or /inform message carries its answers as entities; typed text may volunteer some.
-        if text.startswith("/"):
-            given = sent_answers(latest)
-        else:
-            given = volunteered_answers(text, recognised_specialism(latest))
+        given = answers_given(latest)
         raw_answers.update(given)
         if requested in QUESTION_ORDER and not given:
             raw_answers[requested] = text
@@ -184,6 +181,30 @@ def advice_buttons() -> list[dict[str, str]]:
         {"title": CONTENT.interface["restart_button"], "payload": "/restart_advice"},
         {"title": CONTENT.interface["topics_button"], "payload": "/ask_capabilities"},
     ]
+
+
+def answers_given(message: dict[str, Any]) -> dict[str, Any]:
+    """What a message says in answer to the advisor's questions: button/`/inform` entities, or volunteered text."""
+    text = message.get("text") or ""
+    if text.startswith("/"):
+        return sent_answers(message)
+    return volunteered_answers(text, recognised_specialism(message))
+
+
+class ActionStartCheckFromAnswer(Action):
+    """An answer given outside the check ("I'm a registered clinical scientist") starts it, using the answer.
+
+    A message the NLU took for an answer but that answers nothing ("asdfgh") gets the topic list instead.
+    """
+
+    def name(self) -> str:
+        return "action_start_check_from_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if answers_given(tracker.latest_message or {}):
+            return [FollowupAction(FORM)]
+        dispatcher.utter_message(text=CONTENT.interface["fallback_intro"], buttons=topic_buttons())
+        return []
 
 
 class ActionGiveRouteAdvice(Action):

@@ -183,3 +183,9 @@ def test_the_check_started_from_an_faq_answer_uses_what_was_said_before(assistan
     assert "Which specialism" not in " ".join(asked) and "Which year" not in " ".join(asked)
     assert "relevant" in asked[-1]
     assert slots_of(assistant, sender) | {"specialism": "MRI", "phd_year": 2019} == slots_of(assistant, sender)
+
+
+def test_an_answer_given_outside_the_check_starts_it_with_that_answer(assistant):
+    sender = conversation()
+    assert "Which specialism" in texts(assistant.ask(sender, "I'm a registered clinical scientist"))
+    assert slots_of(assistant, sender)["registration"] == "clinical_scientist"

@@ -13,6 +13,7 @@ from actions.route_advisor import (
     ROUTE_CONTENT,
     ActionGiveRouteAdvice,
     ActionResetRouteAdvice,
+    ActionStartCheckFromAnswer,
     ValidateRouteAdviceForm,
 )
 from actions.route_rules import QUESTION_ORDER
@@ -177,3 +178,13 @@ def test_eligibility_answers_offer_the_check_outside_it_but_not_inside():
     assert outside[0]["buttons"] == [{"title": CONTENT.interface["route_check_button"], "payload": "/ask_route_advice"}]
     inside, _ = run(ActionAnswerQuestion(), tracker("Am I eligible?", "ask_entry_requirements"))
     assert inside[0]["buttons"] == []
+
+
+def test_an_answer_outside_the_check_starts_it_and_anything_else_gets_the_topics():
+    _, events = run(
+        ActionStartCheckFromAnswer(), tracker("I'm a registered clinical scientist", "inform", active=False)
+    )
+    assert events == [{"event": "followup", "name": "route_advice_form", "timestamp": None}]
+    messages, events = run(ActionStartCheckFromAnswer(), tracker("asdfgh", "inform", active=False))
+    assert events == [] and messages[0]["text"] == CONTENT.interface["fallback_intro"]
+    assert len(messages[0]["buttons"]) == len(CONTENT.answers)
