@@ -3,7 +3,7 @@
 set -u
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export ACTIONS_PORT=${ACTIONS_PORT:-5055}
 LOG_DIR=${LOG_DIR:-logs}
 mkdir -p "$LOG_DIR"
 RASA=(.venv/bin/python scripts/rasa_quiet.py)
@@ -12,7 +12,7 @@ pids=()
 stop() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; echo; echo "Stopped."; }
 trap stop INT TERM EXIT
 
-"${RASA[@]}" run actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+.venv/bin/python scripts/action_server.py >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
 "${RASA[@]}" run --model models/advisor.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
   --port "$RASA_PORT" --quiet >"$LOG_DIR/rasa.log" 2>&1 &
