@@ -6,6 +6,8 @@ handler, so the user never gets an answer; a typed "/restart" wipes the conversa
 its engine.io server accepts connections from every web origin. This subclass keeps Rasa's
 handlers and wraps the message handler:
 
+- `session_request` joins the session's room (Rasa 3.6 never does: it does not await
+  python-socketio 5's coroutine `enter_room`, so with session persistence no reply arrives);
 - an unusable event (not an object, a missing or malformed `session_id`, a `message` that is
   not a string, metadata that is not an object) gets a bot message saying what is wrong;
 - the message goes through `advisor_channels.guard.check_message` (empty, too long, "/"
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -76,15 +79,18 @@ class GuardedSocketIOInput(SocketIOInput):
         sio.eio.cors_allowed_origins = allowed_origins() or None
         namespace = self.namespace or "/"
         rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
-        rasa_session_request = sio.handlers[namespace]["session_request"]
 
         async def reply(sid: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=namespace)
 
         async def guarded_session_request(sid: str, data: object = None) -> None:
-            if not isinstance(data, dict) or sender_problem(data.get("session_id")):
-                data = {}  # Rasa then starts a fresh session
-            await rasa_session_request(sid, data)
+            """Rasa's, with the room joined: Rasa 3.6 calls the coroutine `enter_room` without awaiting it."""
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if sender_problem(session_id):
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         async def guarded_handle_message(sid: str, data: object = None) -> None:
             problem = event_problem(data, self.metadata_key, self.session_persistence)
@@ -95,6 +101,8 @@ class GuardedSocketIOInput(SocketIOInput):
             if verdict.reply is not None:
                 await reply(sid, verdict.reply)
                 return
+            if self.session_persistence:  # the replies go to the session's room
+                await sio.enter_room(sid, data["session_id"], namespace=namespace)
             try:
                 await rasa_handle_message(sid, {**data, "message": verdict.text})
             except Exception:

@@ -7,7 +7,8 @@ and adds what production needs:
 
 - it listens on ACTIONS_HOST (default 127.0.0.1) and ACTIONS_PORT (default 5055);
 - CORS only for the origins in ALLOWED_ORIGINS (comma-separated; none by default, never "*");
-- a request that is not an action call gets a 400 saying what is wrong, before rasa-sdk reads it.
+- a request that is not an action call gets a 400 saying what is wrong, before rasa-sdk reads it;
+- a burst of calls does not fail: a longer keep-alive timeout and a longer listen backlog.
 
 Usage: python scripts/action_server.py   (the settings come from the environment)
 """
@@ -52,6 +53,9 @@ def action_call_problem(call: object) -> str | None:
         return "'tracker.sender_id' is required"
     if not all(isinstance(event, dict) for event in tracker.get("events", [])):
         return "'tracker.events' must be a list of objects"
+    intent = tracker.get("latest_message", {}).get("intent")
+    if intent is not None and not (isinstance(intent, dict) and isinstance(intent.get("name", ""), (str, type(None)))):
+        return "'tracker.latest_message.intent' must be an object with a 'name'"
     if not isinstance(call.get("domain", {}), dict):
         return "'domain' must be an object"
     return None
@@ -87,7 +91,12 @@ def main() -> None:
     host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
     port = int(os.environ.get("ACTIONS_PORT", "5055"))
     logger.info("Action server listening on http://%s:%s", host, port)
-    build_app().run(host, port, workers=1, access_log=False)
+    # Under a burst, Rasa connects and may write its request seconds later (its event loop is
+    # busy with other messages); Sanic's 5 s keep-alive timeout would close such a new, idle
+    # connection and the action would fail. Sanic reads SANIC_* settings from the environment.
+    os.environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "60")
+    backlog = int(os.environ.get("SANIC_BACKLOG", "1024"))
+    build_app().run(host, port, workers=1, access_log=False, backlog=backlog)
 
 
 if __name__ == "__main__":

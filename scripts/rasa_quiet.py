@@ -40,5 +40,9 @@ def server_options_from_environment(arguments: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
+    # A burst of clients (many chats opening at once) must queue rather than be refused or
+    # dropped while the server is busy: Rasa reads SANIC_BACKLOG, Sanic the SANIC_* settings.
+    os.environ.setdefault("SANIC_BACKLOG", "1024")
+    os.environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "60")
     sys.argv += server_options_from_environment(sys.argv[1:])
     sys.exit(main())

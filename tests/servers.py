@@ -150,8 +150,8 @@ class RunningAssistant:
         self.rasa_servers[instance].wait(timeout=30)
 
 
-def store_environment(workdir: Path, actions_port: int) -> dict:
-    """The settings endpoints.yml reads, for one instance: conversations in a SQLite file in `workdir`."""
+def server_environment(workdir: Path, actions_port: int) -> dict:
+    """The settings endpoints.yml and the servers read, for one instance: conversations in SQLite in `workdir`."""
     return {
         "ACTIONS_HOST": "127.0.0.1",
         "ACTIONS_PORT": str(actions_port),
@@ -175,13 +175,13 @@ def running_assistant(
     """Starts the action server and `rasa_instances` Rasa servers, yields them, and stops them afterwards.
 
     They run as `make run` runs them (scripts/action_server.py, scripts/rasa_quiet.py and the
-    project's endpoints.yml), with the stores in `store_environment` unless `extra_env` names
+    project's endpoints.yml), with the stores in `server_environment` unless `extra_env` names
     others. The HTTP API is on (token-protected) by default only so that tests can read trackers.
     """
     assert MODEL.exists(), "train the model first: make model"
     actions_port = free_port()
     token = uuid.uuid4().hex
-    env = {**os.environ, **QUIET_ENV, **store_environment(workdir, actions_port), **(extra_env or {})}
+    env = {**os.environ, **QUIET_ENV, **server_environment(workdir, actions_port), **(extra_env or {})}
     env.pop("RASA_API_TOKEN", None)
     if enable_api:
         env["RASA_API_TOKEN"] = token

@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from tests.conftest import ROOT
-from tests.servers import QUIET_ENV, free_port, running_postgres, store_environment
+from tests.servers import QUIET_ENV, free_port, running_postgres, server_environment
 
 DAY = 86400
 
@@ -52,7 +52,7 @@ def run_purge(environment: dict, *arguments: str) -> subprocess.CompletedProcess
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_settings(request, tmp_path):
     """The environment endpoints.yml reads, for a SQLite file or a throwaway PostgreSQL."""
-    settings = store_environment(tmp_path, free_port())
+    settings = server_environment(tmp_path, free_port())
     if request.param == "sqlite":
         yield settings
         return
@@ -77,7 +77,7 @@ def test_purge_deletes_only_conversations_idle_longer_than_the_retention(store_s
 
 
 def test_purge_days_option_overrides_the_setting_and_nonsense_is_refused(tmp_path):
-    settings = store_environment(tmp_path, free_port())
+    settings = server_environment(tmp_path, free_port())
     store = SQLTrackerStore(host=settings["TRACKER_STORE_URL"])
     fill(store)
     assert run_purge({**settings, "RETENTION_DAYS": "30"}, "--days", "0.5").returncode == 0
