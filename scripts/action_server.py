@@ -96,7 +96,11 @@ def main() -> None:
     # connection and the action would fail. Sanic reads SANIC_* settings from the environment.
     os.environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "60")
     backlog = int(os.environ.get("SANIC_BACKLOG", "1024"))
-    build_app().run(host, port, workers=1, access_log=False, backlog=backlog)
+    try:
+        app = build_app()
+    except ValueError as problem:  # a setting such as ALLOWED_ORIGINS is unusable
+        sys.exit(str(problem))
+    app.run(host, port, workers=1, access_log=False, backlog=backlog)
 
 
 if __name__ == "__main__":

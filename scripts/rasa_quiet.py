@@ -44,5 +44,8 @@ if __name__ == "__main__":
     # dropped while the server is busy: Rasa reads SANIC_BACKLOG, Sanic the SANIC_* settings.
     os.environ.setdefault("SANIC_BACKLOG", "1024")
     os.environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "60")
-    sys.argv += server_options_from_environment(sys.argv[1:])
+    try:
+        sys.argv += server_options_from_environment(sys.argv[1:])
+    except ValueError as problem:
+        sys.exit(str(problem))
     sys.exit(main())
