@@ -9,7 +9,7 @@ handlers and wraps the message handler:
 - `session_request` joins the session's room (Rasa 3.6 never does: it does not await
   python-socketio 5's coroutine `enter_room`, so with session persistence no reply arrives);
 - an unusable event (not an object, a missing or malformed `session_id`, a `message` that is
-  not a string, metadata that is not an object) gets a bot message saying what is wrong;
+  not a string) gets a bot message saying what is wrong; client metadata is dropped;
 - the message goes through `advisor_channels.guard.check_message` (empty, too long, "/"
   commands, control characters), as on REST;
 - a failure inside Rasa gets "please try again", and the conversation is kept;
@@ -21,7 +21,6 @@ Socket.io itself closes a connection that sends one packet over 1 MB (engine.io'
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -40,7 +39,7 @@ logger = logging.getLogger(__name__)
 FAILURE_REPLY = "Sorry, something went wrong on my side. Please try again."
 
 
-def event_problem(data: object, metadata_key: str, session_persistence: bool) -> str | None:
+def event_problem(data: object, session_persistence: bool) -> str | None:
     """Why a `user_uttered` event's data is unusable, or None when it can go on to the message checks."""
     if not isinstance(data, dict):
         return 'Sorry, I could not read that. Send {"message": "...", "session_id": "..."}.'
@@ -48,14 +47,6 @@ def event_problem(data: object, metadata_key: str, session_persistence: bool) ->
         return "Sorry, this chat has no valid session id. Please reload the page to start again."
     if "message" in data and not isinstance(data["message"], (str, type(None))):
         return "Sorry, I could not read that message. Please type your question as text."
-    metadata = data.get(metadata_key, {})
-    if isinstance(metadata, str):
-        try:
-            metadata = json.loads(metadata)
-        except ValueError:
-            metadata = None
-    if not isinstance(metadata, dict):
-        return "Sorry, I could not read that message's metadata. Please reload the page."
     return None
 
 
@@ -93,7 +84,7 @@ class GuardedSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         async def guarded_handle_message(sid: str, data: object = None) -> None:
-            problem = event_problem(data, self.metadata_key, self.session_persistence)
+            problem = event_problem(data, self.session_persistence)
             if problem:
                 await reply(sid, problem)
                 return
@@ -104,7 +95,9 @@ class GuardedSocketIOInput(SocketIOInput):
             if self.session_persistence:  # the replies go to the session's room
                 await sio.enter_room(sid, data["session_id"], namespace=namespace)
             try:
-                await rasa_handle_message(sid, {**data, "message": verdict.text})
+                # Only the message and its session: client metadata would be stored in the
+                # conversation unchecked, and nothing here uses it.
+                await rasa_handle_message(sid, {"message": verdict.text, "session_id": data.get("session_id")})
             except Exception:
                 # The tracker keeps the conversation; the user is told to try again.
                 logger.exception("Processing a socket.io message failed.")
