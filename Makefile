@@ -99,7 +99,7 @@ shell: $(MODEL) ## Chat with the assistant in this terminal
 purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	@$(BIN)/python scripts/purge.py
 
-bench: $(MODEL) ## Load benchmark: SQLite and PostgreSQL, one and two Rasa instances (docs/performance.md)
+bench: system-deps $(MODEL) ## Load benchmark: SQLite and PostgreSQL, one and two Rasa instances (docs/performance.md)
 	@$(BIN)/python -m bench.run
 
 # --- checks ----------------------------------------------------------------------------------

@@ -43,13 +43,16 @@ def purge(store, days: float, now: float | None = None) -> tuple[int, int]:
 
 
 def configured_store(endpoints: Path):
-    """The SQL tracker store that endpoints.yml names, or exit with a clear message."""
+    """The SQL tracker store that endpoints.yml names (None when its SQLite file does not exist yet)."""
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.endpoints import read_endpoint_config
 
     config = read_endpoint_config(str(endpoints), "tracker_store")
     if config is None or (config.type or "").lower() != "sql":
         sys.exit(f"{endpoints} names no SQL tracker store; nothing to purge.")
+    url = sa.engine.make_url(config.url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return None  # SQLite creates the file on first use; Rasa would retry a missing folder forever
     return SQLTrackerStore(host=config.url, **config.kwargs)
 
 
@@ -60,7 +63,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.days <= 0:
         sys.exit("RETENTION_DAYS must be a positive number of days.")
-    conversations, events = purge(configured_store(args.endpoints), args.days)
+    store = configured_store(args.endpoints)
+    if store is None:
+        print("No conversations are stored yet; nothing to purge.")
+        return
+    conversations, events = purge(store, args.days)
     print(f"Deleted {conversations} conversations ({events} events) idle for more than {args.days:g} days.")
 
 

@@ -8,6 +8,7 @@ action endpoint pointing at the action server started beside it.
 
 import contextlib
 import functools
+import glob
 import os
 import shutil
 import socket
@@ -234,14 +235,19 @@ def _answers_on(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-POSTGRES_BIN = Path(os.environ.get("POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+# Debian installs each PostgreSQL major version under /usr/lib/postgresql/<version>/bin.
+POSTGRES_BIN = Path(
+    os.environ.get("POSTGRES_BIN")
+    or max(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(path.split("/")[-2]), default="")
+)
 
 
 @contextlib.contextmanager
-def running_postgres(password: str) -> Iterator[str]:
+def running_postgres(password: str, settings: dict | None = None) -> Iterator[str]:
     """A throwaway PostgreSQL cluster on a free loopback port; yields its URL (without the password).
 
-    The cluster's user `rasa` has `password` (scram-sha-256). PostgreSQL refuses to run as
+    The cluster's user `rasa` has `password` (scram-sha-256); `settings` are extra server
+    settings, e.g. {"synchronous_commit": "off"}. PostgreSQL refuses to run as
     root, so under root (as in CI) the server runs as the `postgres` user the Debian package creates.
     """
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -258,6 +264,7 @@ def running_postgres(password: str) -> Iterator[str]:
          f"--pwfile={password_file}"])  # fmt: skip
     password_file.unlink()
     options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={home}"
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     run([*as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(home / "log"),
          "-w", "start"])  # fmt: skip
     try:

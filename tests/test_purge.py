@@ -85,3 +85,9 @@ def test_purge_days_option_overrides_the_setting_and_nonsense_is_refused(tmp_pat
 
     refused = run_purge({**settings, "RETENTION_DAYS": "0"})
     assert refused.returncode != 0 and "positive" in refused.stderr
+
+
+def test_purge_before_any_conversation_says_so(tmp_path):
+    settings = {**server_environment(tmp_path, free_port()), "TRACKER_STORE_URL": f"sqlite:///{tmp_path}/none/t.db"}
+    result = run_purge(settings)
+    assert result.returncode == 0 and "nothing to purge" in result.stdout

@@ -58,10 +58,27 @@ class Chat:
         return "\n\n".join(reply.get("text", "") for reply in replies)
 
 
+ALLOWED = "https://www.ipem.ac.uk"
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("socketio")) as started:
+    with running_assistant(tmp_path_factory.mktemp("socketio"), extra_env={"ALLOWED_ORIGINS": ALLOWED}) as started:
         yield started
+
+
+def test_only_the_allowed_origins_may_open_a_socket(assistant):
+    async def connect(origin: str) -> bool:
+        client = socketio.AsyncClient(reconnection=False)
+        try:
+            await client.connect(assistant.base, headers={"Origin": origin}, transports=["polling"])
+        except socketio.exceptions.ConnectionError:
+            return False
+        await client.disconnect()
+        return True
+
+    assert asyncio.run(connect(ALLOWED))
+    assert not asyncio.run(connect("https://evil.example"))
 
 
 def user_texts(assistant, sender: str) -> list[str]:
