@@ -15,9 +15,13 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
+import sanic  # noqa: F401  (Sanic switches DeprecationWarning back on when imported; see rasa_quiet.py)
 import sqlalchemy as sa
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 SECONDS_PER_DAY = 86400
 
