@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+import sanic  # noqa: F401  (Sanic turns DeprecationWarning back on when first imported; here that stays local)
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
