@@ -13,6 +13,19 @@ export LOG_LEVEL_LIBRARIES := ERROR
 # that config points to; training is about a minute, so always train from scratch.
 export RASA_MAX_CACHE_SIZE := 0
 
+# Servers and stores (endpoints.yml reads these; docs/deploy.md). Set any of them in the
+# environment to override. The defaults: one instance, conversations in var/tracker.db.
+export ACTIONS_HOST ?= 127.0.0.1
+export ACTIONS_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
+export LOCK_STORE_TYPE ?= in_memory
+export LOCK_STORE_HOST ?= localhost
+export LOCK_STORE_PORT ?= 6379
+export LOCK_STORE_PASSWORD ?=
+# Conversations older than this many days are deleted by `make purge`.
+export RETENTION_DAYS ?= 30
+
 VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/python scripts/rasa_quiet.py
@@ -27,7 +40,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELI
   $(wildcard advisor_nlu/*.py)
 
 .PHONY: help setup spacy encoder model web run shell test system-deps lint format validate test-stories pytest test-web \
-  evaluate clean
+  evaluate purge bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -89,10 +102,18 @@ web: $(WEB_BUNDLE) ## Build the chat widget and its demo page into web/dist
 
 # --- use -------------------------------------------------------------------------------------
 run: $(MODEL) $(WEB_BUNDLE) ## Start the assistant (:5055, :5005) and the widget's demo page (:8080)
+	@mkdir -p var
 	@scripts/run.sh
 
 shell: $(MODEL) ## Chat with the assistant in this terminal
+	@mkdir -p var
 	@scripts/shell.sh
+
+purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+	@$(BIN)/python scripts/purge.py
+
+bench: system-deps $(MODEL) ## Load benchmark: SQLite and PostgreSQL, one and two Rasa instances (docs/performance.md)
+	@$(BIN)/python -m bench.run
 
 # --- checks ----------------------------------------------------------------------------------
 test: system-deps lint validate test-stories pytest ## Run all tests (what CI runs)

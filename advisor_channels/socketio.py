@@ -20,10 +20,8 @@ last one), and replaces three things in Rasa 3.6's SocketIOInput:
 from __future__ import annotations
 
 import logging
-import os
-import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from advisor_channels.allowed_origins import allowed_origins
 from advisor_channels.guard import (
     DEFAULT_MAX_MESSAGE_CHARS,
     FAILURE_REPLY,
@@ -41,29 +40,7 @@ from advisor_channels.guard import (
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_ORIGINS_ENV = "ALLOWED_ORIGINS"
-DEFAULT_WEB_PORT = "8080"
-_ORIGIN = re.compile(r"^https?://[^/\s*]+$")
-
 MALFORMED_REPLY = "Sorry, I couldn't read that message. Please type your question again."
-
-
-def allowed_origins(environ: Mapping[str, str]) -> frozenset[str]:
-    """The web origins allowed to open a socket, from ALLOWED_ORIGINS (comma- or space-separated).
-
-    Unset, only the local demo page that `make run` serves may connect. "*" and anything
-    that is not scheme://host[:port] are refused, so a typo cannot open the server to all sites.
-    """
-    configured = [origin.rstrip("/") for origin in re.split(r"[,\s]+", environ.get(ALLOWED_ORIGINS_ENV, "")) if origin]
-    if not configured:
-        port = environ.get("WEB_PORT") or DEFAULT_WEB_PORT
-        return frozenset({f"http://localhost:{port}", f"http://127.0.0.1:{port}"})
-    invalid = [origin for origin in configured if not _ORIGIN.match(origin)]
-    if invalid:
-        raise ValueError(
-            f"{ALLOWED_ORIGINS_ENV} must list origins like https://www.example.org (no '*', no path); got {invalid}"
-        )
-    return frozenset(configured)
 
 
 def _first(args: tuple) -> Any:
@@ -90,7 +67,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedSocketIOInput:
-        return cls(origins=allowed_origins(os.environ), **(credentials or {}))
+        return cls(origins=frozenset(allowed_origins()), **(credentials or {}))
 
     def origin_allowed(self, origin: str | None) -> bool:
         return origin in self.origins

@@ -4,9 +4,11 @@
 set -u
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
-# The socket.io channel lets this page's origin connect unless ALLOWED_ORIGINS names others.
+export ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
 export WEB_PORT=${WEB_PORT:-8080}
+# Browsers may reach the servers from these sites; by default only this demo page.
+export ALLOWED_ORIGINS=${ALLOWED_ORIGINS:-http://localhost:$WEB_PORT,http://127.0.0.1:$WEB_PORT}
 LOG_DIR=${LOG_DIR:-logs}
 mkdir -p "$LOG_DIR"
 RASA=(.venv/bin/python scripts/rasa_quiet.py)
@@ -15,15 +17,14 @@ CREDENTIALS=$(scripts/credentials.sh) || exit 1
 slack_note=""
 [ "$CREDENTIALS" = credentials.yml ] ||
   slack_note="  Slack is on: events and button clicks go to https://<this host>/webhooks/slack/webhook"$'\n'
-ENDPOINTS=$(scripts/endpoints.sh) || exit 1
 
 pids=()
 stop() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; echo; echo "Stopped."; }
 trap stop INT TERM EXIT
 
-"${RASA[@]}" run actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+.venv/bin/python scripts/action_server.py >"$LOG_DIR/actions.log" 2>&1 &
 pids+=($!)
-"${RASA[@]}" run --model models/advisor.tar.gz --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS" \
+"${RASA[@]}" run --model models/advisor.tar.gz --credentials "$CREDENTIALS" --endpoints endpoints.yml \
   --port "$RASA_PORT" --quiet >"$LOG_DIR/rasa.log" 2>&1 &
 pids+=($!)
 .venv/bin/python scripts/serve_web.py "$WEB_PORT" "http://localhost:$RASA_PORT" >"$LOG_DIR/web.log" 2>&1 &

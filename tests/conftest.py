@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # Importing sanic (through rasa_sdk) turns third-party deprecation notices back on for the whole run;
 # pyproject.toml's filter only covers the tests themselves, so silence them again after that import.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
 def read_yaml(relative_path: str):

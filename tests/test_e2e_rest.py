@@ -4,6 +4,9 @@ The Rasa server runs with its HTTP API on (token-protected) only so that the tes
 read the conversation's tracker and prove that bad input never loses a conversation.
 """
 
+import asyncio
+
+import aiohttp
 import pytest
 
 from actions.content import load_content
@@ -189,3 +192,42 @@ def test_an_answer_given_outside_the_check_starts_it_with_that_answer(assistant)
     sender = conversation()
     assert "Which specialism" in texts(assistant.ask(sender, "I'm a registered clinical scientist"))
     assert slots_of(assistant, sender)["registration"] == "clinical_scientist"
+def test_one_megabyte_bodies_get_a_400_or_the_please_shorten_reply(assistant):
+    sender = conversation()
+    assert texts(assistant.ask(sender, "What is HSSE?")).startswith(CONTENT.answers["ask_hsse"].text)
+    assert assistant.post_raw(b"x" * 1_000_000).status_code == 400
+    assert assistant.post({"sender": "s" * 1_000_000, "message": "hi"}).status_code == 400
+    assert "too long" in texts(assistant.ask(sender, "HSST " * 200_000))
+    assert texts(assistant.ask(sender, "Can I do HSST part time?")).startswith(CONTENT.answers["ask_part_time"].text)
+    user_texts = [event["text"] for event in assistant.tracker_events(sender) if event["event"] == "user"]
+    assert user_texts == ["What is HSSE?", "Can I do HSST part time?"]
+
+
+def test_500_distinct_senders_at_once_each_get_their_own_answer(assistant):
+    questions = [("What is HSSE?", "ask_hsse"), ("Can I do HSST part time?", "ask_part_time")]
+    ongoing = conversation()
+    assistant.ask(ongoing, "What is HSST?")
+
+    async def ask(session: aiohttp.ClientSession, number: int) -> tuple[str, str]:
+        sender, (question, intent) = f"burst-{number}-{conversation()}", questions[number % 2]
+        async with session.post(
+            f"{assistant.base}/webhooks/rest/webhook", json={"sender": sender, "message": question}
+        ) as reply:
+            assert reply.status == 200
+            assert texts(await reply.json()).startswith(CONTENT.answers[intent].text), number
+        return sender, question
+
+    async def all_at_once() -> list[tuple[str, str]]:
+        # No connection limit: all 500 requests are sent at the same moment.
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=300)) as session:
+            return await asyncio.gather(*(ask(session, number) for number in range(500)))
+
+    asked = asyncio.run(all_at_once())
+    for sender, question in asked[::25]:
+        assert [e["text"] for e in assistant.tracker_events(sender) if e["event"] == "user"] == [question]
+    assert texts(assistant.ask(ongoing, "What is HSSE?")).startswith(CONTENT.answers["ask_hsse"].text)
+    assert [e["text"] for e in assistant.tracker_events(ongoing) if e["event"] == "user"] == [
+        "What is HSST?",
+        "What is HSSE?",
+    ]
