@@ -192,6 +192,8 @@ def test_an_answer_given_outside_the_check_starts_it_with_that_answer(assistant)
     sender = conversation()
     assert "Which specialism" in texts(assistant.ask(sender, "I'm a registered clinical scientist"))
     assert slots_of(assistant, sender)["registration"] == "clinical_scientist"
+
+
 def test_one_megabyte_bodies_get_a_400_or_the_please_shorten_reply(assistant):
     sender = conversation()
     assert texts(assistant.ask(sender, "What is HSSE?")).startswith(CONTENT.answers["ask_hsse"].text)

@@ -1,6 +1,5 @@
 """The socket.io channel's configuration: credentials.yml's settings and the allowed origins."""
 
-
 from advisor_channels.socketio import GuardedSocketIOInput
 from tests.conftest import ROOT, read_yaml
 
