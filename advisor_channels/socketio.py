@@ -80,6 +80,10 @@ class GuardedSocketIOInput(SocketIOInput):
         # Requests without an Origin header (non-browser clients) are not subject to CORS.
         sio.eio.cors_allowed_origins = self.origin_allowed
         sio.eio.cors_credentials = False
+        # engine.io only refuses other origins here. The CORS headers on its responses come from
+        # Rasa's server-wide CORS (the same ALLOWED_ORIGINS, scripts/rasa_quiet.py); two
+        # Access-Control-Allow-Origin headers would make browsers refuse the response.
+        sio.eio._cors_headers = lambda environ: []
 
         async def join(sid: str, session_id: str) -> None:
             """Moves the socket into `session_id`'s room, where the bot's replies are sent."""

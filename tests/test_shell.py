@@ -40,7 +40,9 @@ def processes_serving(port: int) -> list[str]:
 @pytest.mark.parametrize("leave", ["/stop", "Ctrl-C"])
 def test_make_shell_answers_with_sources_and_stops_both_servers(tmp_path, leave):
     rasa_port, actions_port = free_port(), free_port()
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "LOG_DIR": str(tmp_path)}
+    # Conversations go to a file of the test's own, not the developer's var/tracker.db.
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "LOG_DIR": str(tmp_path),
+           "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}  # fmt: skip
     shell = pexpect.spawn(
         "make", ["--no-print-directory", "shell"], cwd=ROOT, env=env, encoding="utf-8", timeout=STARTUP_SECONDS,
         dimensions=(40, 200),
@@ -64,7 +66,7 @@ def test_make_shell_answers_with_sources_and_stops_both_servers(tmp_path, leave)
             shell.sendline("/stop")
         else:
             shell.sendintr()
-        shell.expect(pexpect.EOF, timeout=60)
+        shell.expect(pexpect.EOF, timeout=120)
     finally:
         shell.close(force=True)
         log = "\n".join(p.read_text()[-2000:] for p in tmp_path.glob("*.log"))

@@ -168,7 +168,9 @@ test("'what can you do?' lists the topics as quick replies; clicking one answers
   // The title is shown as the user's message; the payload brings that topic's answer.
   await page.locator(".message.user", { hasText: EXPECT.clicked_topic }).waitFor();
   await botMessage(EXPECT.clicked_first_line).waitFor({ timeout: REPLY_TIMEOUT });
-  // The topic list is gone; only the answer's own quick reply (start the route check) is shown.
+  // The topic list is gone; only the answer's own quick reply (start the route check) is shown. It comes
+  // with the answer's last paragraph, which may arrive after the first.
+  await buttons.filter({ hasText: EXPECT.clicked_replies[0] }).waitFor({ timeout: REPLY_TIMEOUT });
   assert.deepEqual(await buttons.allTextContents(), EXPECT.clicked_replies, "stale quick replies are still shown");
   assert.equal((await focused()).className, "question", "focus did not return to the question box");
   await buttons.filter({ hasText: EXPECT.clicked_replies[0] }).click();
