@@ -40,8 +40,10 @@ def processes_serving(port: int) -> list[str]:
 @pytest.mark.parametrize("leave", ["/stop", "Ctrl-C"])
 def test_make_shell_answers_with_sources_and_stops_both_servers(tmp_path, leave):
     rasa_port, actions_port = free_port(), free_port()
-    # Conversations go to a file of the test's own, not the developer's var/tracker.db.
+    # Conversations go to a file of the test's own, not the developer's var/tracker.db. The action
+    # endpoint is named too: under `make test` the environment already holds the default one (5055).
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(actions_port), "LOG_DIR": str(tmp_path),
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
            "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}  # fmt: skip
     shell = pexpect.spawn(
         "make", ["--no-print-directory", "shell"], cwd=ROOT, env=env, encoding="utf-8", timeout=STARTUP_SECONDS,
