@@ -108,6 +108,18 @@ def parse_source(raw: Any, where: str, official_domains: tuple[str, ...]) -> Sou
     return Source(title=title.strip(), url=url)
 
 
+def parse_sources(raw: Any, where: str, official_domains: tuple[str, ...]) -> tuple[Source, ...]:
+    require(isinstance(raw, list) and len(raw) > 0, where, "needs at least one source")
+    return tuple(parse_source(source, where, official_domains) for source in raw)
+
+
+def parse_ipem_numbers(raw: Any, where: str, recommendations: Mapping[int, IpemRecommendation]) -> tuple[int, ...]:
+    require(isinstance(raw, list), where, "ipem_recommendations must be a list of numbers")
+    for number in raw:
+        require(number in recommendations, where, f"IPEM recommendation {number!r} does not exist")
+    return tuple(raw)
+
+
 def parse_review_date(raw: Any, where: str, today: dt.date, field: str = "last_reviewed") -> dt.date:
     require(
         isinstance(raw, dt.date) and not isinstance(raw, dt.datetime),
@@ -130,19 +142,13 @@ def _answer(
     topic, text = raw.get("topic"), raw.get("text")
     require(is_text(topic), where, "topic is missing")
     require(is_text(text), where, "text is missing")
-    raw_sources = raw.get("sources")
-    require(isinstance(raw_sources, list) and len(raw_sources) > 0, where, "an answer needs at least one source")
-    numbers = raw.get("ipem_recommendations", [])
-    require(isinstance(numbers, list), where, "ipem_recommendations must be a list of numbers")
-    for number in numbers:
-        require(number in recommendations, where, f"IPEM recommendation {number!r} does not exist")
     return Answer(
         intent=intent,
         topic=topic.strip(),
         text=text.strip(),
-        sources=tuple(parse_source(source, where, official_domains) for source in raw_sources),
+        sources=parse_sources(raw.get("sources"), where, official_domains),
         last_reviewed=parse_review_date(raw.get("last_reviewed"), where, today),
-        ipem_recommendations=tuple(numbers),
+        ipem_recommendations=parse_ipem_numbers(raw.get("ipem_recommendations", []), where, recommendations),
         offers_route_check=raw.get("offers_route_check", False) is True,
     )
 

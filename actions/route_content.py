@@ -24,8 +24,10 @@ from actions.content import (
     Source,
     is_text,
     load_content,
+    parse_ipem_numbers,
     parse_review_date,
     parse_source,
+    parse_sources,
     read_yaml,
     require,
 )
@@ -99,11 +101,6 @@ def _parameter(name: str, raw: Any, official_domains: tuple[str, ...], today: dt
     )
 
 
-def _sources(raw: Any, where: str, official_domains: tuple[str, ...]) -> tuple[Source, ...]:
-    require(isinstance(raw, list) and len(raw) > 0, where, "needs at least one source")
-    return tuple(parse_source(source, where, official_domains) for source in raw)
-
-
 def _advice(advice_id: str, raw: Any, content: Content, allowed_placeholders: set[str]) -> AdviceText:
     where = f"route_advice.yml: {advice_id}"
     require(isinstance(raw, Mapping), where, "a recommendation must be a mapping")
@@ -113,17 +110,15 @@ def _advice(advice_id: str, raw: Any, content: Content, allowed_placeholders: se
     reason = " ".join(raw["reason"].split())
     unknown = _placeholders(reason) - allowed_placeholders
     require(not unknown, where, f"reason uses placeholders nothing fills: {', '.join(sorted(unknown))}")
-    numbers = raw.get("ipem_recommendations", [])
-    require(isinstance(numbers, list), where, "ipem_recommendations must be a list of numbers")
-    for number in numbers:
-        require(number in content.ipem_recommendations, where, f"IPEM recommendation {number!r} does not exist")
     return AdviceText(
         id=advice_id,
         label=raw["label"].strip(),
         basis=raw["basis"],
         reason=reason,
-        sources=_sources(raw.get("sources"), where, content.official_domains),
-        ipem_recommendations=tuple(numbers),
+        sources=parse_sources(raw.get("sources"), where, content.official_domains),
+        ipem_recommendations=parse_ipem_numbers(
+            raw.get("ipem_recommendations", []), where, content.ipem_recommendations
+        ),
     )
 
 
@@ -166,7 +161,7 @@ def load_route_content(directory: Path = CONTENT_DIR, today: dt.date | None = No
         advice=advice,
         questions=questions,
         closing_text=" ".join(closing["text"].split()),
-        closing_sources=_sources(closing.get("sources"), "route_advice.yml: closing", content.official_domains),
+        closing_sources=parse_sources(closing.get("sources"), "route_advice.yml: closing", content.official_domains),
         last_reviewed=parse_review_date(advice_raw.get("last_reviewed"), "route_advice.yml", today),
         content=content,
     )
