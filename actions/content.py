@@ -34,6 +34,10 @@ INTERFACE_TEXTS = (
 )
 
 
+# How IPEM's recommendations are labelled after an FAQ answer.
+IPEM_PROPOSAL = "IPEM's proposal from its HSST survey, not current NSHCS policy"
+
+
 class ContentError(ValueError):
     """Content that must not be shown: the message names the file and the answer."""
 
@@ -202,17 +206,20 @@ def load_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) ->
     return Content(answers, recommendations, ipem_source, official_domains, interface)
 
 
+def ipem_notes(numbers: tuple[int, ...], content: Content, mark: str) -> list[str]:
+    """IPEM's recommendations by number, each labelled with `mark` so no one takes them for policy."""
+    return [f"IPEM recommendation {number} ({mark}): {content.ipem_recommendations[number].text}" for number in numbers]
+
+
+def with_ipem_source(sources: tuple[Source, ...], numbers: tuple[int, ...], content: Content) -> list[Source]:
+    """The sources, plus IPEM's page when IPEM recommendations are cited and it is not there already."""
+    return [*sources, content.ipem_source] if numbers and content.ipem_source not in sources else list(sources)
+
+
 def render_answer(answer: Answer, content: Content) -> str:
     """The full reply: our answer, IPEM's recommendations marked as such, sources, review date."""
-    parts: list[str] = [answer.text]
-    sources = list(answer.sources)
-    for number in answer.ipem_recommendations:
-        parts.append(
-            f"IPEM recommendation {number} (IPEM's proposal from its HSST survey, not current NSHCS policy): "
-            f"{content.ipem_recommendations[number].text}"
-        )
-    if answer.ipem_recommendations and content.ipem_source not in sources:
-        sources.append(content.ipem_source)
+    parts = [answer.text, *ipem_notes(answer.ipem_recommendations, content, IPEM_PROPOSAL)]
+    sources = with_ipem_source(answer.sources, answer.ipem_recommendations, content)
     parts.append("Sources:\n" + "\n".join(f"- {source.title}: {source.url}" for source in sources))
     parts.append(f"Last reviewed: {answer.last_reviewed:%-d %B %Y}. Policies change, so check the linked pages.")
     return "\n\n".join(parts)

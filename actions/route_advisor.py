@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import CONTENT, latest_intent, topic_buttons
 from actions.answer_parsing import parse_answer, volunteered_answers
+from actions.content import ipem_notes, with_ipem_source
 from actions.route_content import load_route_content
 from actions.route_rules import QUESTION_ORDER, Profile, ProfileError, Recommendation, advise, questions_needed
 
@@ -149,20 +150,15 @@ class ValidateRouteAdviceForm(FormValidationAction):
 
 def render_recommendation(number: int, recommendation: Recommendation) -> str:
     """Heading, reason, related IPEM recommendations, sources. An IPEM-based one names its recommendation."""
-    sources = [f"{source.title}: {source.url}" for source in recommendation.sources]
-    numbers = ", ".join(str(n) for n in recommendation.ipem_recommendations)
+    numbers = recommendation.ipem_recommendations
     if recommendation.basis == "ipem":
-        heading = f"{number}. {recommendation.label} ({IPEM_MARK})"
-        lines = [heading, recommendation.reason]
-        sources = [f"IPEM recommendation {numbers}, " + sources[0], *sources[1:]]
+        # The reason already is IPEM's recommendation: name it as the source rather than repeat it.
+        lines = [f"{number}. {recommendation.label} ({IPEM_MARK})", recommendation.reason]
+        cited, prefix = list(recommendation.sources), f"IPEM recommendation {', '.join(map(str, numbers))}, "
     else:
-        lines = [f"{number}. {recommendation.label}", recommendation.reason]
-        for ipem_number in recommendation.ipem_recommendations:
-            text = CONTENT.ipem_recommendations[ipem_number].text
-            lines.append(f"IPEM recommendation {ipem_number} ({IPEM_MARK}): {text}")
-        if recommendation.ipem_recommendations and CONTENT.ipem_source not in recommendation.sources:
-            sources.append(f"{CONTENT.ipem_source.title}: {CONTENT.ipem_source.url}")
-    lines.append("Source: " + "; ".join(sources))
+        lines = [f"{number}. {recommendation.label}", recommendation.reason, *ipem_notes(numbers, CONTENT, IPEM_MARK)]
+        cited, prefix = with_ipem_source(recommendation.sources, numbers, CONTENT), ""
+    lines.append("Source: " + prefix + "; ".join(f"{source.title}: {source.url}" for source in cited))
     return "\n".join(lines)
 
 
