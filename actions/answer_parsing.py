@@ -28,8 +28,6 @@ from actions.route_rules import (
 TERMS_FILE = CONTENT_DIR.parent / "nlp" / "terms.yml"
 # The specialisms the entity ruler knows (nlp/terms.yml), plus "other" for everyone else.
 SPECIALISMS = (*yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["specialism"], "other")
-# How many hours one whole-time equivalent is, as NSHCS states the 0.6 WTE minimum (22.5 hours).
-FULL_TIME_HOURS = 37.5
 WORKING_DAYS = 5
 # Replies longer than this must start with yes, no or "not sure" to count as one.
 SHORT_REPLY_WORDS = 6
@@ -211,7 +209,7 @@ def parse_years(raw: Any) -> Parsed:
     return Parsed(years)
 
 
-def parse_wte(raw: Any) -> Parsed:
+def parse_wte(raw: Any, full_time_hours: float) -> Parsed:
     """Share of a full-time week: 'full time', 0.8, 80%, '4 days', '30 hours'. More than full time counts as 1."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = str(raw)
@@ -223,8 +221,9 @@ def parse_wte(raw: Any) -> Parsed:
     if len(numbers) != 1:
         return Parsed(problem="How much of a full-time week can you work? For example 1 (full time), 0.8, or 30 hours.")
     number = numbers[0]
-    if _has(raw, "hour", "hours", "hrs", "h"):
-        wte = number / FULL_TIME_HOURS
+    in_hours = _has(raw, "hour", "hours", "hrs", "h")
+    if in_hours:
+        wte = number / full_time_hours
     elif _has(raw, "day", "days"):
         wte = number / WORKING_DAYS
     elif "%" in raw or _has(raw, "percent", "per cent"):
@@ -233,13 +232,18 @@ def parse_wte(raw: Any) -> Parsed:
         wte = number
     if wte <= 0:
         return Parsed(problem="That needs to be more than nothing. How much of a full-time week can you work?")
-    if wte > 1 and not _has(raw, "hour", "hours", "hrs", "h"):
+    if wte > 1 and not in_hours:
         return Parsed(problem="Please give a share of a full-time week between 0 and 1, for example 0.8.")
     return Parsed(round(min(wte, 1.0), 3))
 
 
-def parse_answer(slot: str, raw: Any, today: dt.date, recognised_specialism: str | None = None) -> Parsed:
-    """The one way any answer for `slot` is read, typed or sent by a button."""
+def parse_answer(
+    slot: str, raw: Any, today: dt.date, full_time_hours: float, recognised_specialism: str | None = None
+) -> Parsed:
+    """The one way any answer for `slot` is read, typed or sent by a button.
+
+    `full_time_hours` turns hours a week into a share of full time (RouteContent.full_time_hours).
+    """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return NOT_UNDERSTOOD
     parsers = {
@@ -248,7 +252,7 @@ def parse_answer(slot: str, raw: Any, today: dt.date, recognised_specialism: str
         "goal": lambda: parse_goal(raw),
         "consultant_years": lambda: parse_years(raw),
         "phd_year": lambda: parse_year(raw, today),
-        "wte": lambda: parse_wte(raw),
+        "wte": lambda: parse_wte(raw, full_time_hours),
         "nhs_employed": lambda: parse_choice(raw, YES_NO),
         "has_phd": lambda: parse_choice(raw, YES_NO),
         "bms_diploma": lambda: parse_choice(raw, YES_NO_UNSURE),
@@ -269,7 +273,7 @@ def volunteered_answers(text: str, recognised_specialism: str | None) -> dict[st
         return found
     if recognised_specialism in SPECIALISMS:
         found["specialism"] = recognised_specialism
-    if HYPOTHETICAL_PHD.search(text):
+    if HYPOTHETICAL_PHD.search(text):  # "if I have a PhD" says nothing about this person
         pass
     elif NO_PHD.search(text):
         found["has_phd"] = "no"

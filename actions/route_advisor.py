@@ -83,7 +83,7 @@ def is_digression(intent: str, text: str, requested: str | None) -> bool:
     if intent not in CONTENT.answers:
         return False
     if requested in QUESTION_ORDER and not looks_like_question(text):
-        return parse_answer(requested, text, today()).problem is not None
+        return parse_answer(requested, text, today(), ROUTE_CONTENT.full_time_hours).problem is not None
     return True
 
 
@@ -130,7 +130,9 @@ class ValidateRouteAdviceForm(FormValidationAction):
         for slot in QUESTION_ORDER:
             if slot not in raw_answers:
                 continue
-            parsed = parse_answer(slot, raw_answers[slot], today(), recognised_specialism(latest))
+            parsed = parse_answer(
+                slot, raw_answers[slot], today(), ROUTE_CONTENT.full_time_hours, recognised_specialism(latest)
+            )
             if parsed.problem:
                 dispatcher.utter_message(text=parsed.problem)
             events.append(SlotSet(slot, parsed.value))

@@ -77,6 +77,11 @@ class RouteContent:
     def value(self, name: str) -> int | float:
         return self.parameters[name].value
 
+    @property
+    def full_time_hours(self) -> float:
+        """Hours in a full-time week, from NSHCS's minimum stated both ways (0.6 WTE = 22.5 hours)."""
+        return self.value("ltft_minimum_hours_per_week") / self.value("ltft_minimum_wte")
+
 
 def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}

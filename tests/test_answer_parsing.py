@@ -9,6 +9,8 @@ from actions.route_content import load_route_content
 from actions.route_rules import QUESTION_ORDER, Profile
 
 TODAY = dt.date(2026, 11, 27)
+ROUTE_CONTENT = load_route_content()
+FULL_TIME_HOURS = ROUTE_CONTENT.full_time_hours
 
 
 @pytest.mark.parametrize(
@@ -46,7 +48,7 @@ TODAY = dt.date(2026, 11, 27)
     ],
 )
 def test_typed_answers_are_read(slot, typed, value):
-    parsed = parse_answer(slot, typed, TODAY)
+    parsed = parse_answer(slot, typed, TODAY, FULL_TIME_HOURS)
     assert parsed.problem is None
     assert parsed.value == value
 
@@ -85,17 +87,17 @@ def test_typed_answers_are_read(slot, typed, value):
     ],
 )
 def test_bad_answers_get_a_problem_to_say_never_a_value(slot, typed):
-    parsed = parse_answer(slot, typed, TODAY)
+    parsed = parse_answer(slot, typed, TODAY, FULL_TIME_HOURS)
     assert parsed.value is None
     assert parsed.problem
 
 
 def test_button_values_are_read_like_typed_answers_and_accepted_by_the_rules():
-    questions = load_route_content().questions
+    questions = ROUTE_CONTENT.questions
     assert set(questions) == set(QUESTION_ORDER), "every question the rules can ask needs its text"
     for slot, question in questions.items():
         for title, value in question.buttons:
-            parsed = parse_answer(slot, value, TODAY)
+            parsed = parse_answer(slot, value, TODAY, FULL_TIME_HOURS)
             assert parsed.problem is None, (slot, title)
             Profile.from_answers({slot: parsed.value})
 
