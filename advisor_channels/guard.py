@@ -76,6 +76,17 @@ def check_message(text: object, allowed_intents: frozenset[str], max_chars: int)
     return Verdict(text=cleaned)
 
 
+class MessageChecks:
+    """What every guarded channel keeps and does: credentials.yml's settings, and check_message with them."""
+
+    def configure_checks(self, max_message_chars: int, domain_path: str) -> None:
+        self.max_message_chars = int(max_message_chars)
+        self.allowed_intents = user_intents(Path(domain_path))
+
+    def check_text(self, text: object) -> Verdict:
+        return check_message(text, self.allowed_intents, self.max_message_chars)
+
+
 def sender_problem(sender: object) -> str | None:
     """Why a sender id is unusable, or None when it is fine."""
     if not isinstance(sender, str) or not sender:

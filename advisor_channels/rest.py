@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -21,9 +20,8 @@ from sanic.response import HTTPResponse
 from advisor_channels.guard import (
     DEFAULT_MAX_MESSAGE_CHARS,
     FAILURE_REPLY,
-    check_message,
+    MessageChecks,
     sender_problem,
-    user_intents,
 )
 
 logger = logging.getLogger(__name__)
@@ -33,10 +31,9 @@ def _bad_request(problem: str) -> HTTPResponse:
     return response.json({"error": problem}, status=400)
 
 
-class GuardedRestInput(RestInput):
+class GuardedRestInput(MessageChecks, RestInput):
     def __init__(self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS, domain_path: str = "domain.yml") -> None:
-        self.max_message_chars = int(max_message_chars)
-        self.allowed_intents = user_intents(Path(domain_path))
+        self.configure_checks(max_message_chars, domain_path)
 
     @classmethod
     def name(cls) -> str:
@@ -68,7 +65,7 @@ class GuardedRestInput(RestInput):
             if "message" not in body or not isinstance(body["message"], (str, type(None))):
                 return _bad_request("'message' is required and must be a string")
 
-            verdict = check_message(body["message"], self.allowed_intents, self.max_message_chars)
+            verdict = self.check_text(body["message"])
             if verdict.reply is not None:
                 return response.json([{"recipient_id": sender, "text": verdict.reply}])
 

@@ -24,7 +24,6 @@ import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -34,7 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from advisor_channels.guard import DEFAULT_MAX_MESSAGE_CHARS, check_message, user_intents
+from advisor_channels.guard import DEFAULT_MAX_MESSAGE_CHARS, MessageChecks
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ class AdvisorSlackBot(SlackBot):
         await self._post_message(channel=self.slack_channel or recipient_id, text=escaped, blocks=blocks)
 
 
-class GuardedSlackInput(SlackInput):
+class GuardedSlackInput(MessageChecks, SlackInput):
     """The Slack Events API and interactivity endpoint. See the module docstring for what it changes."""
 
     def __init__(
@@ -109,8 +108,7 @@ class GuardedSlackInput(SlackInput):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.max_message_chars = int(max_message_chars)
-        self.allowed_intents = user_intents(Path(domain_path))
+        self.configure_checks(max_message_chars, domain_path)
         self.api_url = api_url
         self._answered: OrderedDict[str, None] = OrderedDict()
 
@@ -159,7 +157,7 @@ class GuardedSlackInput(SlackInput):
         sender_id: str,
         metadata: dict[str, Any],
     ) -> HTTPResponse:
-        verdict = check_message(text, self.allowed_intents, self.max_message_chars)
+        verdict = self.check_text(text)
         if verdict.reply is None:
             return await self.process_message(request, on_new_message, verdict.text, sender_id, metadata)
         # One Web API call, well within Slack's 3 seconds; sent before answering Slack, so it keeps its place.

@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -33,9 +32,8 @@ from advisor_channels.allowed_origins import allowed_origins
 from advisor_channels.guard import (
     DEFAULT_MAX_MESSAGE_CHARS,
     FAILURE_REPLY,
-    check_message,
+    MessageChecks,
     sender_problem,
-    user_intents,
 )
 
 logger = logging.getLogger(__name__)
@@ -48,7 +46,7 @@ def _first(args: tuple) -> Any:
     return args[0] if args else None
 
 
-class GuardedSocketIOInput(SocketIOInput):
+class GuardedSocketIOInput(MessageChecks, SocketIOInput):
     def __init__(
         self,
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
@@ -57,8 +55,7 @@ class GuardedSocketIOInput(SocketIOInput):
         **socketio_options: Any,
     ) -> None:
         super().__init__(**socketio_options)
-        self.max_message_chars = int(max_message_chars)
-        self.allowed_intents = user_intents(Path(domain_path))
+        self.configure_checks(max_message_chars, domain_path)
         self.origins = origins
 
     @classmethod
@@ -130,7 +127,7 @@ class GuardedSocketIOInput(SocketIOInput):
                 await reply(sid, MALFORMED_REPLY)
                 return
             sender = await conversation_of(sid, data)
-            verdict = check_message(data.get("message"), self.allowed_intents, self.max_message_chars)
+            verdict = self.check_text(data.get("message"))
             if verdict.reply is not None:
                 await reply(sid, verdict.reply)
                 return
