@@ -20,7 +20,7 @@ from actions.content import ipem_notes, with_ipem_source
 from actions.route_content import load_route_content
 from actions.route_rules import QUESTION_ORDER, Profile, ProfileError, Recommendation, advise, questions_needed
 
-ROUTE_CONTENT = load_route_content()
+ROUTE_CONTENT = load_route_content(content=CONTENT)
 FORM = "route_advice_form"
 RESET_ACTION = "action_reset_route_advice"
 # Messages with these intents are commands, not answers: the form lets the matching rule

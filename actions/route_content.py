@@ -141,10 +141,16 @@ def _question(slot: str, raw: Any) -> Question:
     return Question(slot, " ".join(raw["text"].split()), tuple((b["title"], b["value"]) for b in buttons))
 
 
-def load_route_content(directory: Path = CONTENT_DIR, today: dt.date | None = None) -> RouteContent:
-    """Read and check the advisor's parameters and texts; raises ContentError naming the first problem."""
+def load_route_content(
+    directory: Path = CONTENT_DIR, today: dt.date | None = None, content: Content | None = None
+) -> RouteContent:
+    """Read and check the advisor's parameters and texts; raises ContentError naming the first problem.
+
+    `content` is the already-loaded content of `directory` (answers, IPEM recommendations, official
+    domains), so that the action server reads and checks it once; without it, it is loaded here.
+    """
     today = today or dt.date.today()
-    content = load_content(directory, today)
+    content = content or load_content(directory, today)
     parameters_raw = read_yaml(directory / "route_parameters.yml")
     require(isinstance(parameters_raw, Mapping) and parameters_raw, "route_parameters.yml", "no parameters found")
     parameters = {name: _parameter(name, raw, content.official_domains, today) for name, raw in parameters_raw.items()}
