@@ -27,7 +27,6 @@ import requests
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "advisor.tar.gz"
-RASA = Path(sys.executable).parent / "rasa"
 STARTUP_SECONDS = 300
 ANSWER_SECONDS = 120
 QUIET_ENV = {
