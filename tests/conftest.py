@@ -1,20 +1,21 @@
-"""Shared fixtures: the project's paths and its YAML files, read once per run."""
+"""Shared by every test room: the project's paths and its YAML files, read once per run.
 
-import os
-import warnings
+tests/unit needs no model, server or npm; tests/nlu needs the built NLU pieces (`make spacy
+encoder`); tests/e2e starts the real servers (`make model web`).
+"""
+
 from pathlib import Path
 
 import pytest
-import sanic  # noqa: F401  (imported first: see below)
 import yaml
 
+from rasa_server.quiet import quieten
+
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+CONTENT_DIR = ROOT / "content"
 # Importing sanic (through rasa_sdk) turns third-party deprecation notices back on for the whole run;
-# pyproject.toml's filter only covers the tests themselves, so silence them again after that import.
-warnings.filterwarnings("ignore", category=DeprecationWarning)
-os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# pyproject.toml's filter only covers the tests themselves.
+quieten()
 
 
 def read_yaml(relative_path: str):

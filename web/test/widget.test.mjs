@@ -1,9 +1,9 @@
 // The widget in a real browser: Debian's Chromium driven by playwright-core, against the real
-// Rasa and action servers. Run by tests/test_e2e_web.py, which starts the servers and passes:
-//   PAGE_URL      the demo page (scripts/serve_web.py), pointed at the Rasa server
+// Rasa and action servers. Run by tests/e2e/test_web.py, which starts the servers and passes:
+//   PAGE_URL      the demo page (tools/serve_web.py), pointed at the Rasa server
 //   RASA_URL      the Rasa server, RASA_TOKEN its API token (to read the tracker)
 //   EXPECT        JSON with the texts the answers must show (from content/answers.yml)
-//   SCREENSHOTS   the folder for the README's screenshots
+//   SCREENSHOTS   the folder the screenshots go to (results/screenshots; `make screenshots`: docs/screenshots)
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

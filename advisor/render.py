@@ -1,0 +1,140 @@
+"""Every reply text the assistant sends, built in one place for every channel. No Rasa import.
+
+The FAQ actions and the route advisor's actions pass the content objects here and send what
+comes back; no other module formats a source, a date, an IPEM label or the advice's layout.
+A reply is plain text with paragraphs separated by a blank line (each channel shows a
+paragraph as one message) and, where it has them, buttons as (title, payload) pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+from advisor.content_schema import Source
+from advisor.faq_content import Answer, Content
+from advisor.route.content import Question, RouteContent
+from advisor.route.profile import PartialDate, Profile
+from advisor.route.rules import Recommendation
+
+# How IPEM's recommendations are labelled wherever they are shown, so no one takes them for policy.
+IPEM_LABEL = "IPEM's recommendation from its HSST survey, not current NSHCS policy"
+
+Button = dict[str, str]
+
+
+def date_text(date: dt.date) -> str:
+    return f"{date:%-d %B %Y}"
+
+
+def partial_date_text(date: PartialDate) -> str:
+    """As precisely as the person said it: "2019", "March 2019" or "4 March 2019"."""
+    if date.day is not None:
+        return date_text(date.earliest)
+    if date.month is not None:
+        return f"{date.earliest:%B %Y}"
+    return str(date.year)
+
+
+def number_text(value: float) -> str:
+    """0.8 as "0.8", 5.0 as "5", 8.333 as "8.33"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def sources_text(sources: Iterable[Source], heading: str = "Sources") -> str:
+    return f"{heading}:\n" + "\n".join(f"- {source.title}: {source.url}" for source in sources)
+
+
+def ipem_notes(numbers: tuple[int, ...], content: Content) -> list[str]:
+    """IPEM's recommendations by number, each labelled as IPEM's."""
+    return [
+        f"IPEM recommendation {number} ({IPEM_LABEL}): {content.ipem_recommendations[number].text}"
+        for number in numbers
+    ]
+
+
+def with_ipem_source(sources: tuple[Source, ...], numbers: tuple[int, ...], content: Content) -> list[Source]:
+    """The sources, plus IPEM's page when IPEM recommendations are cited and it is not there already."""
+    return [*sources, content.ipem_source] if numbers and content.ipem_source not in sources else list(sources)
+
+
+def button(title: str, payload: str) -> Button:
+    return {"title": title, "payload": payload}
+
+
+# --- FAQ answers -------------------------------------------------------------------------------
+
+
+def render_answer(answer: Answer, content: Content) -> str:
+    """The full reply: our answer, IPEM's recommendations marked as such, sources, review date."""
+    parts = [answer.text, *ipem_notes(answer.ipem_recommendations, content)]
+    parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
+    parts.append(f"Last reviewed: {date_text(answer.last_reviewed)}. Policies change, so check the linked pages.")
+    return "\n\n".join(parts)
+
+
+def answer_buttons(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
+    """Outside the route check, answers about eligibility and routes offer to check for this person."""
+    offer = answer.offers_route_check and not in_route_check
+    return [button(content.interface["route_check_button"], "/ask_route_advice")] if offer else []
+
+
+def topic_buttons(content: Content) -> list[Button]:
+    """One quick-reply button per answerable topic, in the order of answers.yml."""
+    return [button(answer.topic, f"/{intent}") for intent, answer in content.answers.items()]
+
+
+# --- the route advisor -------------------------------------------------------------------------
+
+
+def question_buttons(question: Question) -> list[Button]:
+    """Each button sends its value as the answer to its question, as `/inform{"slot": "value"}`."""
+    return [button(title, "/inform" + json.dumps({question.slot: value})) for title, value in question.buttons]
+
+
+def advice_buttons(content: Content) -> list[Button]:
+    return [
+        button(content.interface["restart_button"], "/restart_advice"),
+        button(content.interface["topics_button"], "/ask_capabilities"),
+    ]
+
+
+def _answer_values(profile: Profile, route: RouteContent) -> dict[str, str]:
+    """What the {placeholders} of a reason say: the person's answers and the parameters."""
+    values = {name: number_text(parameter.value) for name, parameter in route.parameters.items()}
+    values["specialism"] = profile.specialism if profile.specialism not in (None, "other") else "your specialism"
+    values["phd_year"] = partial_date_text(profile.phd_year) if profile.phd_year else "your PhD year"
+    values["consultant_years"] = number_text(profile.consultant_years) if profile.consultant_years is not None else ""
+    values["wte"] = number_text(profile.wte) if profile.wte is not None else ""
+    length = route.value("hsst_length_years")
+    values["end_years"] = number_text(length / profile.wte if profile.wte else length)
+    return values
+
+
+def render_recommendation(number: int, recommendation: Recommendation, values: dict[str, str], route: RouteContent,
+                          content: Content) -> str:  # fmt: skip
+    """Heading, reason, related IPEM recommendations, sources. An IPEM-based one is labelled in its heading."""
+    text = route.advice[recommendation.id]
+    numbers = text.ipem_recommendations
+    if text.basis == "ipem":
+        # The reason already is IPEM's recommendation: label the heading rather than repeat it.
+        lines = [f"{number}. {text.label} ({IPEM_LABEL})", text.reason.format(**values)]
+    else:
+        lines = [f"{number}. {text.label}", text.reason.format(**values), *ipem_notes(numbers, content)]
+    lines.append(sources_text(with_ipem_source(text.sources, numbers, content)))
+    return "\n".join(lines)
+
+
+def render_advice(recommendations: list[Recommendation], profile: Profile, route: RouteContent,
+                  content: Content) -> str:  # fmt: skip
+    """One paragraph per recommendation (each becomes its own chat message), then where to confirm."""
+    values = _answer_values(profile, route)
+    parts = [content.interface["advice_intro"]]
+    parts += [
+        render_recommendation(number, each, values, route, content)
+        for number, each in enumerate(recommendations, start=1)
+    ]
+    parts.append(f"{route.closing_text}\n{sources_text(route.closing_sources, 'Contact')}")
+    parts.append(f"Last reviewed: {date_text(route.last_reviewed)}.")
+    return "\n\n".join(parts)

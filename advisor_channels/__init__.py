@@ -1,1 +1,0 @@
-"""Input channels for the Rasa server, each checking what users send before Rasa sees it."""

@@ -1,1 +1,0 @@
-"""Custom NLU components for the Rasa pipeline, and the plain code behind them."""

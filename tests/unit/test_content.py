@@ -1,0 +1,123 @@
+"""Content integrity: every answer sourced, dated and reachable; bad content is refused."""
+
+import datetime as dt
+import shutil
+
+import pytest
+import yaml
+
+from advisor.content_schema import ContentError, is_official_url
+from advisor.faq_content import load_content
+from advisor.render import IPEM_LABEL, date_text, render_answer
+from tests.conftest import CONTENT_DIR
+
+OFFICIAL = ("nshcs.hee.nhs.uk", "ahcs.ac.uk", "ipem.ac.uk")
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT_DIR, TODAY)
+
+
+@pytest.fixture()
+def content_copy(tmp_path):
+    """A writable copy of content/ and a helper that edits one answer in it."""
+    directory = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, directory)
+
+    def edit_answer(intent, change):
+        path = directory / "answers.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data["answers"][intent])
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        return directory
+
+    return edit_answer
+
+
+def test_every_rendered_answer_shows_its_sources_and_review_date(content):
+    # The loader refuses an answer without them (test_content_that_breaks_a_rule_is_refused); this is
+    # what the person sees.
+    assert len(content.answers) >= 19
+    for answer in content.answers.values():
+        text = render_answer(answer, content)
+        assert all(f"- {source.title}: {source.url}" in text for source in answer.sources), answer.intent
+        assert f"Last reviewed: {date_text(answer.last_reviewed)}." in text, answer.intent
+
+
+def test_every_question_intent_has_an_answer_and_every_answer_an_intent(content, domain):
+    # ask_capabilities lists the topics and ask_route_advice starts the route advisor: neither is an FAQ.
+    question_intents = {i for i in domain["intents"] if i.startswith("ask_")} - {"ask_capabilities", "ask_route_advice"}
+    question_intents.add("request_human")
+    assert set(content.answers) == question_intents
+
+
+def test_every_answer_is_reachable_through_a_rule(content, dialogue_steps):
+    answered = {
+        steps[i]["intent"]
+        for steps in [[step for _, step in dialogue_steps]]
+        for i in range(len(steps) - 1)
+        if "intent" in steps[i] and steps[i + 1].get("action") == "action_answer_question"
+    }
+    assert set(content.answers) <= answered
+
+
+def test_every_response_in_the_domain_is_used(domain, dialogue_steps):
+    used = {step.get("action") for _, step in dialogue_steps}
+    assert set(domain["responses"]) <= used
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda answer: answer.update(sources=[]), "at least one source"),
+        (lambda answer: answer.pop("sources"), "at least one source"),
+        (lambda answer: answer.pop("last_reviewed"), "last_reviewed"),
+        (lambda answer: answer.update(last_reviewed="last spring"), "last_reviewed"),
+        (lambda answer: answer.update(last_reviewed=dt.date(2999, 1, 1)), "in the future"),
+        (lambda answer: answer["sources"][0].update(url="http://nshcs.hee.nhs.uk/x"), "https"),
+        (lambda answer: answer["sources"][0].update(url="https://example.com/hsst"), "official domain"),
+        (lambda answer: answer["sources"][0].update(url="https://nshcs.hee.nhs.uk/a b"), "well-formed"),
+        (lambda answer: answer["sources"][0].update(title=" "), "no title"),
+        (lambda answer: answer.update(text=""), "text is missing"),
+        (lambda answer: answer.update(ipem_recommendations=[9]), "does not exist"),
+    ],
+)
+def test_content_that_breaks_a_rule_is_refused(content_copy, change, problem):
+    directory = content_copy("ask_part_c_exemption", change)
+    with pytest.raises(ContentError, match=problem):
+        load_content(directory, TODAY)
+
+
+@pytest.mark.parametrize(
+    "url, official",
+    [
+        ("https://nshcs.hee.nhs.uk/programmes/hsst/", True),
+        ("https://www.ahcs.ac.uk/equivalence/", True),
+        ("https://ipem.ac.uk.evil.example/", False),
+        ("https://notnshcs.hee.nhs.uk.example.com/", False),
+        ("ftp://ipem.ac.uk/", False),
+        ("nshcs.hee.nhs.uk/programmes", False),
+        (None, False),
+    ],
+)
+def test_official_url_check(url, official):
+    assert is_official_url(url, OFFICIAL) is official
+
+
+def test_rendered_answer_marks_ipem_recommendations_and_lists_sources(content):
+    answer = content.answers["ask_part_c_exemption"]
+    text = render_answer(answer, content)
+    assert answer.text in text
+    assert f"IPEM recommendation 5 ({IPEM_LABEL})" in text
+    for source in answer.sources:
+        assert f"- {source.title}: {source.url}" in text
+    assert content.ipem_source.url in text
+    assert "Last reviewed:" in text
+
+
+def test_answers_without_ipem_recommendations_do_not_mention_them(content):
+    text = render_answer(content.answers["ask_study_leave"], content)
+    assert "IPEM recommendation" not in text
+    assert content.ipem_source.url not in text

@@ -1,0 +1,62 @@
+"""The NLU training data and the held-out test set that training never sees."""
+
+import re
+from collections import defaultdict
+
+import pytest
+
+from tests.conftest import ROOT, read_yaml
+
+MIN_EXAMPLES_PER_INTENT = 25
+
+
+def examples_by_intent(folder):
+    """Every example in the folder's YAML files, by intent."""
+    found = defaultdict(list)
+    for path in sorted((ROOT / folder).glob("*.yml")):
+        for block in read_yaml(str(path.relative_to(ROOT))).get("nlu", []):
+            if "intent" in block:
+                found[block["intent"]] += [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+    return found
+
+
+def normalised(text):
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+@pytest.fixture(scope="module")
+def training():
+    return examples_by_intent("data/nlu")
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return examples_by_intent("tests/heldout/nlu")
+
+
+def test_every_intent_has_enough_varied_examples(training, domain):
+    assert set(training) == set(domain["intents"])
+    for intent, examples in training.items():
+        assert len({normalised(e) for e in examples}) >= MIN_EXAMPLES_PER_INTENT, intent
+
+
+def test_no_training_example_is_repeated(training):
+    # Case and spacing only: "hi" and "hi :)" are different messages.
+    everything = [" ".join(e.lower().split()) for examples in training.values() for e in examples]
+    repeated = sorted({e for e in everything if everything.count(e) > 1})
+    assert repeated == []
+
+
+def test_heldout_set_covers_every_intent(heldout, domain):
+    assert set(heldout) == set(domain["intents"])
+
+
+def test_heldout_examples_are_not_in_training(training, heldout):
+    trained = {normalised(e) for examples in training.values() for e in examples}
+    leaked = [e for examples in heldout.values() for e in examples if normalised(e) in trained]
+    assert leaked == []
+
+
+def test_part_c_and_section_c_are_both_used(training):
+    text = " ".join(training["ask_part_c_exemption"]).lower()
+    assert "part c" in text and "section c" in text

@@ -1,0 +1,173 @@
+"""The route advisor's Rasa actions, driven with tracker fixtures (tests/unit/trackers.py) and a dispatcher."""
+
+import datetime as dt
+
+import pytest
+
+from actions.faq import ActionAnswerQuestion
+from actions.route_form import (
+    ASK_ACTIONS,
+    FORM,
+    ActionGiveRouteAdvice,
+    ActionResetRouteAdvice,
+    ActionStartCheckFromAnswer,
+    ValidateRouteAdviceForm,
+)
+from actions.wiring import CONTENT, ROUTE_CONTENT
+from advisor.render import IPEM_LABEL
+from advisor.route.profile import QUESTION_ORDER
+from tests.unit import trackers
+from tests.unit.trackers import user_event
+
+DOMAIN = {"forms": {"route_advice_form": {"required_slots": list(QUESTION_ORDER)}}}
+MRI_PROFILE = {
+    "registration": "clinical_scientist", "specialism": "MRI", "goal": "training", "nhs_employed": "yes",
+    "employer_nomination": "yes", "has_phd": "yes", "phd_year": 2019, "phd_relevant": "yes", "wte": 1.0,
+}  # fmt: skip
+
+
+def tracker(text, intent, entities=(), slots=None, requested=None, earlier=(), active=True):
+    """A conversation inside the route check (or, with active=False, outside it)."""
+    return trackers.tracker(text, intent, entities, slots, requested, earlier, FORM if active else None)
+
+
+def run(action, conversation):
+    return trackers.run(action, conversation, DOMAIN)
+
+
+def slot_sets(events) -> dict:
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+def answered_except(*slots: str) -> dict:
+    return {name: value for name, value in MRI_PROFILE.items() if name not in slots}
+
+
+def specialism(value: str) -> dict:
+    return {"entity": "specialism", "value": value, "start": 0, "end": 3}
+
+
+def test_the_opening_message_fills_what_it_says_and_asks_for_the_rest():
+    text = "I'm an MRI physicist with a PhD from 2019, which route suits me?"
+    _, events = run(ValidateRouteAdviceForm(), tracker(text, "ask_route_advice", [specialism("MRI")]))
+    assert slot_sets(events) == {
+        "specialism": "MRI", "has_phd": "yes", "phd_year": 2019, "requested_slot": "registration",
+    }  # fmt: skip
+
+
+def test_what_was_said_before_the_check_started_is_used_without_overwriting():
+    earlier = [user_event("I'm an MRI physicist with a PhD from 2019", "inform", [specialism("MRI")])]
+    _, events = run(
+        ValidateRouteAdviceForm(),
+        tracker("/ask_route_advice", "ask_route_advice", earlier=earlier, slots={"phd_year": 2012, "has_phd": "yes"}),
+    )
+    assert slot_sets(events) == {"specialism": "MRI", "requested_slot": "registration"}
+
+
+@pytest.mark.parametrize("payload_value", ["1850", "2035", "-3", "banana", 2019.5, ["2019"]])
+def test_an_inform_command_goes_through_the_same_checks_as_typed_answers(payload_value):
+    entities = [{"entity": "phd_year", "value": payload_value}]
+    messages, events = run(
+        ValidateRouteAdviceForm(),
+        tracker("/inform{...}", "inform", entities, slots=answered_except("phd_year"), requested="phd_year"),
+    )
+    assert slot_sets(events)["phd_year"] is None
+    assert slot_sets(events)["requested_slot"] == "phd_year"
+    assert messages and messages[0]["text"]
+
+
+def test_a_bad_typed_answer_is_asked_again_with_a_reason():
+    asked_hours = tracker("banana", "nlu_fallback", slots=answered_except("wte"), requested="wte")
+    messages, events = run(ValidateRouteAdviceForm(), asked_hours)
+    assert slot_sets(events) == {"wte": None, "requested_slot": "wte"}
+    assert "full-time week" in messages[0]["text"]
+
+
+def test_a_question_in_the_middle_is_left_to_the_faq_rule():
+    _, events = run(ValidateRouteAdviceForm(), tracker("What is HSSE?", "ask_hsse", requested="goal"))
+    # Only requested_slot: Rasa then rejects the form and the FAQ rule answers.
+    assert set(slot_sets(events)) == {"requested_slot"}
+
+
+def test_a_short_answer_that_looks_like_an_faq_topic_is_still_an_answer():
+    _, events = run(ValidateRouteAdviceForm(), tracker("0.6 WTE", "ask_part_time", requested="wte"))
+    assert slot_sets(events)["wte"] == 0.6
+
+
+@pytest.mark.parametrize("intent", ["stop_advice", "restart_advice", "goodbye"])
+def test_commands_are_not_taken_as_answers(intent):
+    _, events = run(ValidateRouteAdviceForm(), tracker("never mind", intent, requested="has_phd"))
+    assert set(slot_sets(events)) == {"requested_slot"}
+
+
+def test_a_correction_changes_the_earlier_answer_and_no_phd_clears_its_year():
+    slots = {"registration": "clinical_scientist", "specialism": "MRI", "has_phd": "yes", "phd_year": 2019}
+    _, events = run(
+        ValidateRouteAdviceForm(),
+        tracker("sorry, I don't have a PhD", "inform", slots=slots, requested="phd_relevant"),
+    )
+    sets = slot_sets(events)
+    assert sets["has_phd"] == "no" and sets["phd_year"] is None and sets["phd_relevant"] is None
+    assert sets["requested_slot"] == "goal"
+
+
+def test_the_form_finishes_when_the_rules_need_nothing_more():
+    _, events = run(ValidateRouteAdviceForm(), tracker("not registered yet", "inform", requested="registration"))
+    assert slot_sets(events) == {"registration": "not_registered", "requested_slot": None}
+
+
+def test_the_advice_lists_recommendations_with_reasons_and_sources_and_marks_ipem():
+    messages, _ = run(ActionGiveRouteAdvice(), tracker("full time", "inform", slots=MRI_PROFILE))
+    text = messages[0]["text"]
+    for advice_id in ("route.hsst_in_service", "section_c.research_exemption_likely", "track.imaging_for_mri"):
+        assert ROUTE_CONTENT.advice[advice_id].label in text
+    assert "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/" in text
+    assert f"{ROUTE_CONTENT.advice['track.imaging_for_mri'].label} ({IPEM_LABEL})" in text
+    assert "- IPEM: IPEM supports the National School" in text
+    assert ROUTE_CONTENT.closing_text in text and "https://nshcs.hee.nhs.uk/" in text
+    assert [button["payload"] for button in messages[0]["buttons"]] == ["/restart_advice", "/ask_capabilities"]
+
+
+def test_answers_that_got_past_the_checks_give_no_advice():
+    messages, _ = run(ActionGiveRouteAdvice(), tracker("x", "inform", slots={**MRI_PROFILE, "phd_year": 1850}))
+    assert messages[0]["text"] == CONTENT.interface["advice_unusable"]
+
+
+def test_a_future_phd_never_gets_advice():
+    future = dt.date.today().year + 1
+    messages, _ = run(ActionGiveRouteAdvice(), tracker("x", "inform", slots={**MRI_PROFILE, "phd_year": future}))
+    assert messages[0]["text"] == CONTENT.interface["advice_unusable"]
+
+
+def test_each_question_is_asked_with_buttons_that_send_inform():
+    by_slot = {action().slot: action() for action in ASK_ACTIONS}
+    assert set(by_slot) == set(QUESTION_ORDER)
+    messages, _ = run(by_slot["registration"], tracker("x", "ask_route_advice"))
+    assert messages[0]["text"] == ROUTE_CONTENT.questions["registration"].text
+    assert messages[0]["buttons"][0]["payload"] == '/inform{"registration": "clinical_scientist"}'
+
+
+@pytest.mark.parametrize(
+    "intent, text_key", [("stop_advice", "advice_stopped"), ("restart_advice", "advice_restarted")]
+)
+def test_stop_and_start_again_clear_every_answer(intent, text_key):
+    messages, events = run(ActionResetRouteAdvice(), tracker("stop", intent, slots=MRI_PROFILE))
+    assert messages[0]["text"] == CONTENT.interface[text_key]
+    assert slot_sets(events) == {name: None for name in [*QUESTION_ORDER, "requested_slot"]}
+
+
+def test_eligibility_answers_offer_the_check_outside_it_but_not_inside():
+    outside, _ = run(ActionAnswerQuestion(), tracker("Am I eligible?", "ask_entry_requirements", active=False))
+    assert outside[0]["buttons"] == [{"title": CONTENT.interface["route_check_button"], "payload": "/ask_route_advice"}]
+    inside, _ = run(ActionAnswerQuestion(), tracker("Am I eligible?", "ask_entry_requirements"))
+    assert inside[0]["buttons"] == []
+
+
+def test_an_answer_outside_the_check_starts_it_and_anything_else_gets_the_topics():
+    _, events = run(
+        ActionStartCheckFromAnswer(), tracker("I'm a registered clinical scientist", "inform", active=False)
+    )
+    assert events == [{"event": "followup", "name": "route_advice_form", "timestamp": None}]
+    messages, events = run(ActionStartCheckFromAnswer(), tracker("asdfgh", "inform", active=False))
+    assert events == [] and messages[0]["text"] == CONTENT.interface["fallback_intro"]
+    assert len(messages[0]["buttons"]) == len(CONTENT.answers)

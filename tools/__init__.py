@@ -1,0 +1,1 @@
+"""Developer and operator tools: the one launcher, throwaway stores, the benchmark, the NLU evaluation, purge."""
