@@ -36,7 +36,7 @@ $(VENV_STAMP): requirements.lock
 	@python="$$(tools/find-python.sh)"; \
 	  [ -x $(BIN)/python ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
 	@echo "Installing the locked dependencies (first time: a few minutes)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v "is ignored\|DEPRECATION" || true
 	@$(BIN)/python -m pip check >/dev/null
 	@touch $@
 
