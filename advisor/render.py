@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 
 from advisor.content_schema import Source
@@ -42,8 +43,27 @@ def number_text(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+# A link inside reply text, written as in Markdown so that each channel can show it its own way:
+# the widget as a link named by its title, Slack as <url|title>, a terminal as the title, then the URL.
+LINK = re.compile(r"\[(?P<title>[^\[\]\n]+)\]\((?P<url>https?://[^\s()]+)\)")
+
+
+def link_text(title: str, url: str) -> str:
+    return f"[{title}]({url})"
+
+
+def links_as_plain(text: str) -> str:
+    """For a terminal: "[title](url)" becomes "title: url"."""
+    return LINK.sub(r"\g<title>: \g<url>", text)
+
+
+def links_as_slack(text: str) -> str:
+    """For Slack's mrkdwn: "[title](url)" becomes "<url|title>" (Slack's own link syntax)."""
+    return LINK.sub(lambda match: f"<{match['url']}|{match['title'].replace('|', '/')}>", text)
+
+
 def sources_text(sources: Iterable[Source], heading: str = "Sources") -> str:
-    return f"{heading}:\n" + "\n".join(f"- {source.title}: {source.url}" for source in sources)
+    return f"{heading}:\n" + "\n".join(f"- {link_text(source.title, source.url)}" for source in sources)
 
 
 def ipem_notes(numbers: tuple[int, ...], content: Content) -> list[str]:

@@ -10,6 +10,8 @@ from typing import Any
 from rasa.core.channels.slack import SlackBot
 from slack_sdk.web.async_client import AsyncWebClient
 
+from advisor.render import links_as_slack
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Block Kit limits: elements in one actions block, characters in a button's label.
 BUTTONS_PER_ACTIONS_BLOCK = 25
@@ -19,6 +21,11 @@ BUTTON_LABEL_CHARS = 75
 def slack_escape(text: str) -> str:
     """Slack reads &, < and > as control characters in message text; these are its escapes."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_mrkdwn(text: str) -> str:
+    """Reply text as Slack shows it: escaped, then its links as Slack's <url|title>."""
+    return links_as_slack(slack_escape(text))
 
 
 def slack_unescape(text: str) -> str:
@@ -45,12 +52,12 @@ class AdvisorSlackBot(SlackBot):
         self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await super().send_text_message(recipient_id, slack_escape(text), **kwargs)
+        await super().send_text_message(recipient_id, slack_mrkdwn(text), **kwargs)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        escaped = slack_escape(text)
+        escaped = slack_mrkdwn(text)
         elements = [
             {
                 "type": "button",

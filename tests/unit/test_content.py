@@ -42,7 +42,7 @@ def test_every_rendered_answer_shows_its_sources_and_review_date(content):
     assert len(content.answers) >= 19
     for answer in content.answers.values():
         text = render_answer(answer, content)
-        assert all(f"- {source.title}: {source.url}" in text for source in answer.sources), answer.intent
+        assert all(f"- [{source.title}]({source.url})" in text for source in answer.sources), answer.intent
         assert f"Last reviewed: {date_text(answer.last_reviewed)}." in text, answer.intent
 
 
@@ -112,7 +112,7 @@ def test_rendered_answer_marks_ipem_recommendations_and_lists_sources(content):
     assert answer.text in text
     assert f"IPEM recommendation 5 ({IPEM_LABEL})" in text
     for source in answer.sources:
-        assert f"- {source.title}: {source.url}" in text
+        assert f"- [{source.title}]({source.url})" in text
     assert content.ipem_source.url in text
     assert "Last reviewed:" in text
 

@@ -123,7 +123,7 @@ def test_the_advice_lists_recommendations_with_reasons_and_sources_and_marks_ipe
         assert ROUTE_CONTENT.advice[advice_id].label in text
     assert "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/" in text
     assert f"{ROUTE_CONTENT.advice['track.imaging_for_mri'].label} ({IPEM_LABEL})" in text
-    assert "- IPEM: IPEM supports the National School" in text
+    assert "- [IPEM: IPEM supports the National School" in text
     assert ROUTE_CONTENT.closing_text in text and "https://nshcs.hee.nhs.uk/" in text
     assert [button["payload"] for button in messages[0]["buttons"]] == ["/restart_advice", "/ask_capabilities"]
 
