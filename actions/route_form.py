@@ -30,7 +30,11 @@ QUESTION_WORDS = frozenset(
      "should", "tell", "explain"}
 )  # fmt: skip
 # Answers that only make sense with an earlier answer: a new "no" clears them.
-DEPENDENT_ANSWERS = {("has_phd", "no"): ("phd_year", "phd_relevant"), ("nhs_employed", "no"): ("employer_nomination",)}
+DEPENDENT_ANSWERS = {
+    ("has_phd", "no"): ("phd_year", "phd_relevant", "start_year"),
+    ("nhs_employed", "no"): ("employer_nomination",),
+    ("nhs_employed", "other_specialism"): ("employer_nomination",),
+}
 
 
 def recognised_specialism(message: dict[str, Any]) -> str | None:
@@ -141,7 +145,7 @@ class ValidateRouteAdviceForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> EventType | None:
         try:
-            needed = questions_needed(profile_from_slots(tracker.slots))
+            needed = questions_needed(profile_from_slots(tracker.slots), dt.date.today(), ROUTE_CONTENT)
         except ProfileError:
             # Only reachable if a slot was set around this form; start the questions again.
             needed = ["registration"]
@@ -184,7 +188,7 @@ class ActionGiveRouteAdvice(Action):
         except ProfileError:
             dispatcher.utter_message(text=CONTENT.interface["advice_unusable"], buttons=advice_buttons(CONTENT))
             return []
-        text = render_advice(recommendations, profile, ROUTE_CONTENT, CONTENT)
+        text = render_advice(recommendations, profile, dt.date.today(), ROUTE_CONTENT, CONTENT)
         dispatcher.utter_message(text=text, buttons=advice_buttons(CONTENT))
         return []
 
