@@ -38,9 +38,11 @@ DEPENDENT_ANSWERS = {
 
 
 def recognised_specialism(message: dict[str, Any]) -> str | None:
-    return next(
+    """The canonical name of the specialism the entity ruler found (its value is the text as typed)."""
+    value = next(
         (entity.get("value") for entity in message.get("entities") or [] if entity.get("entity") == "specialism"), None
     )
+    return ROUTE_CONTENT.specialism_named(value) or value if isinstance(value, str) else value
 
 
 def sent_answers(message: dict[str, Any]) -> dict[str, Any]:

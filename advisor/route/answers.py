@@ -153,12 +153,12 @@ def parse_registration(raw: Any) -> Parsed:
     if _has(raw, "route 2", "route two"):
         # Route 2 is the Association of Clinical Scientists' route, not AHCS equivalence.
         return Parsed("acs_route_2")
+    if _has(raw, "equivalence", "stpe"):
+        return Parsed("equivalence_under_way")
     if _has(raw, "applied", "pending", "waiting", "application is in", "application in", "submitted"):
         return Parsed("hcpc_pending")
     if _has(raw, *NOT_REGISTERED_PHRASES, "not yet", "no", "not", "none"):
         return Parsed("not_registered")
-    if _has(raw, "equivalence", "stpe"):
-        return Parsed("equivalence_under_way")
     if _has(raw, "biomedical scientist", "biomedical", "bms"):
         return Parsed("biomedical_scientist")
     if _has(raw, "clinical scientist", "clinical scientists"):
@@ -299,7 +299,10 @@ def parse_wte(raw: Any, full_time_hours: float) -> Parsed:
 # How each question's answer is read: (raw, today, content, recognised specialism) -> Parsed.
 PARSERS: dict[str, Callable[[Any, dt.date, RouteContent, str | None], Parsed]] = {
     "registration": lambda raw, today, content, recognised: parse_registration(raw),
-    "specialism": lambda raw, today, content, recognised: parse_specialism(raw, content.specialisms, recognised),
+    # A synonym or misspelling typed ("ultrasound physics", "radiotheraphy") is read as its canonical name.
+    "specialism": lambda raw, today, content, recognised: parse_specialism(
+        (content.specialism_named(raw) or raw) if isinstance(raw, str) else raw, content.specialisms, recognised
+    ),
     "goal": lambda raw, today, content, recognised: parse_goal(raw),
     "senior_years": lambda raw, today, content, recognised: parse_years(raw),
     "nation": lambda raw, today, content, recognised: parse_nation(raw),
@@ -350,6 +353,7 @@ def volunteered_answers(text: str, recognised_specialism: str | None, specialism
         match = pattern.search(text)
         if match and slot not in found:
             found[slot] = value if value is not None else match.group(0)
+    text = NOT_AHCS.sub(" ", text)  # "HCPC clinical scientist, not registered with AHCS" is registered
     if _has(text, *NOT_REGISTERED_PHRASES):
         found["registration"] = "not_registered"
     elif _has(text, "clinical scientist") and _has(text, "registered", "hcpc", "i'm a", "i am a"):
