@@ -205,7 +205,7 @@ class AskQuestion:
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         question = ROUTE_CONTENT.questions[self.slot]
-        dispatcher.utter_message(text=question.text, buttons=question_buttons(question))
+        dispatcher.utter_message(text=question.text, buttons=question_buttons(question, dt.date.today(), ROUTE_CONTENT))
         return []
 
 
