@@ -1,8 +1,8 @@
 """The route advisor's rule and parameter tables in docs/route-advisor.md, generated from the code and content.
 
-The tables sit between `<!-- rules:start -->` / `<!-- rules:end -->`, `<!-- parameters:start -->` /
-`<!-- parameters:end -->` and `<!-- specialisms:start -->` / `<!-- specialisms:end -->`. `python -m tools.doc_tables` rewrites them; tests/unit/test_docs.py fails
-when the page no longer matches what this module generates, so the tables cannot drift from the code.
+The tables sit between `<!-- NAME:start -->` and `<!-- NAME:end -->` for NAME in rules, parameters and
+specialisms. `python -m tools.doc_tables` rewrites them; tests/unit/test_docs.py fails when the page
+no longer matches what this module generates, so the tables cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ def specialisms_table(route: RouteContent) -> str:
         names = []
         for name, each in route.specialism_details.items():
             if each.theme == theme:
-                notes = [note for flag, note in (("ionising" in each.radiation, "MPE"), ("mr" in each.radiation, "MRSE"),
-                                                 (each.competitive, "competitive")) if flag]  # fmt: skip
+                flags = (("ionising" in each.radiation, "MPE"), ("mr" in each.radiation, "MRSE"),
+                         (each.competitive, "competitive"))  # fmt: skip
+                notes = [note for flag, note in flags if flag]
                 names.append(f"{name} ({', '.join(notes)})" if notes else name)
         lines.append(f"| {theme_name} | {'; '.join(names)} |")
     return "\n".join(lines)
