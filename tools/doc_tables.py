@@ -1,4 +1,4 @@
-"""The route advisor's rule and parameter tables in docs/route-advisor.md, generated from the code and content.
+"""The route advisor's rule, parameter and specialism tables in docs/route-advisor.md, generated from code and content.
 
 The tables sit between `<!-- NAME:start -->` and `<!-- NAME:end -->` for NAME in rules, parameters and
 specialisms. `python -m tools.doc_tables` rewrites them; tests/unit/test_docs.py fails when the page
