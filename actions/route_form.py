@@ -118,7 +118,9 @@ class ValidateRouteAdviceForm(FormValidationAction):
                     if tracker.get_slot(slot) is None:
                         raw_answers[slot] = raw
         # A button or /inform message carries its answers as entities; typed text may volunteer some.
-        given = answers_given(latest)
+        # An answer restated as it already is ("yes, it's in MR physics" when the specialism is MRI) is no
+        # correction, so the message still answers the question asked.
+        given = {slot: raw for slot, raw in answers_given(latest).items() if raw != tracker.get_slot(slot)}
         raw_answers.update(given)
         if requested in QUESTION_ORDER and not given:
             raw_answers[requested] = text
