@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -321,6 +322,10 @@ def shell(env: dict[str, str]) -> int:
         assistant.stop()
 
 
+def stop_on_hangup(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "run": (run, ("RASA_PORT", "ACTIONS_PORT", "WEB_PORT")),
@@ -336,6 +341,9 @@ def main(argv: list[str]) -> int:
         print(busy_message(argv[0], env, ports, busy), file=sys.stderr)
         return 1
     (ROOT / "var").mkdir(exist_ok=True)
+    # A closed terminal (SIGHUP) stops the servers as Ctrl-C does; by default it would end this process
+    # alone and leave the servers, which run in sessions of their own, behind.
+    signal.signal(signal.SIGHUP, stop_on_hangup)
     try:
         return command(env)
     except LaunchError as problem:
