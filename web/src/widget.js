@@ -105,7 +105,7 @@ function layout(doc, title) {
   return {
     region, launcher, panel, startOver, close, headerNote, log, typing, newMessages, announcer, status, form,
     input, privacyNote, confirm, confirmText, confirmYes, confirmNo,
-  }; // prettier-ignore
+  };
 }
 
 /** Draws the widget into `host` and connects to the Rasa server at `serverUrl` when first opened. */
