@@ -72,7 +72,13 @@ function layout(doc, title) {
   const privacyNote = element(doc, "p", { id: "privacy-note", class: "privacy-note" });
   const confirmText = element(doc, "p", { id: "start-over-question" });
   const confirmYes = element(doc, "button", { type: "button", class: "confirm-yes", text: "Start over" });
-  const confirmNo = element(doc, "button", { type: "button", class: "confirm-no", text: "Keep the conversation" });
+  // The safe choice has the focus when the dialog opens, so Enter alone does not clear the conversation.
+  const confirmNo = element(doc, "button", {
+    type: "button",
+    class: "confirm-no",
+    autofocus: "",
+    text: "Keep the conversation",
+  });
   const confirm = element(
     doc,
     "dialog",

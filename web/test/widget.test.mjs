@@ -396,6 +396,7 @@ test("Start over asks first, then clears the conversation here and in the tracke
   const dialog = page.locator("dialog.confirm");
   await dialog.waitFor({ state: "visible" });
   assert.equal(await dialog.locator("p").textContent(), TEXTS.start_over_question);
+  assert.equal((await focused()).className, "confirm-no", "the dialog opens on the choice that clears nothing");
   assert.deepEqual(await axeViolations(), [], "with the Start over confirmation");
   // Escape (or "Keep the conversation") closes the question only.
   await page.keyboard.press("Escape");
