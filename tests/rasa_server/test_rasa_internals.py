@@ -11,6 +11,7 @@ import engineio
 import pytest
 from rasa.core import lock_store
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels import console
 from rasa.core.channels.slack import SlackBot, SlackInput
 
 # (owner, attribute, used by, why)
@@ -29,6 +30,8 @@ INTERNALS = [
     (lock_store.RedisLockStore, "issue_ticket", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (lock_store.RedisLockStore, "update_lock", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (lock_store.RedisLockStore, "cleanup", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
+    (console, "_print_bot_output", "rasa_server/terminal.py", "replaced: replies wrapped, buttons listed"),
+    (console, "_get_user_input", "rasa_server/terminal.py", "replaced: a text prompt, typed text sent as typed"),
 ]  # fmt: skip
 
 
@@ -52,3 +55,9 @@ def test_the_redis_lock_store_keeps_its_client_and_key_prefix_where_ours_reads_t
     # rasa_server/lock_store.py takes its mutex with self.red.lock(f"{self.key_prefix}...").
     source = inspect.getsource(lock_store.RedisLockStore.__init__)
     assert "self.red =" in source and "self.key_prefix" in source
+
+
+def test_rasa_shell_reads_and_prints_through_the_console_functions_terminal_py_replaces():
+    # rasa_server/terminal.py replaces the module's functions; record_messages must look them up by name.
+    source = inspect.getsource(console.record_messages)
+    assert "_get_user_input(previous_response)" in source and "_print_bot_output(previous_response)" in source
