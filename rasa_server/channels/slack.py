@@ -43,7 +43,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor.message_checks import DEFAULT_DOMAIN_PATH, DEFAULT_MAX_MESSAGE_CHARS, MessageChecks
+from advisor.message_checks import DEFAULT_DOMAIN_PATH, DEFAULT_MAX_MESSAGE_CHARS, FAILURE_REPLY, MessageChecks
 from rasa_server.channels import health
 from rasa_server.channels.slack_client import DEFAULT_SLACK_API_URL, AdvisorSlackBot, slack_unescape
 
@@ -121,6 +121,7 @@ class GuardedSlackInput(SlackInput):
         self.checks = MessageChecks.from_settings(max_message_chars, domain_path)
         self.api_url = api_url
         self._recent: RecentKeys | RedisRecentKeys | None = None
+        self._tasks: set[asyncio.Task] = set()
 
     @classmethod
     def name(cls) -> str:
@@ -166,9 +167,18 @@ class GuardedSlackInput(SlackInput):
         # Slack wants its HTTP 200 within 3 seconds, so the answer runs after it; the task is kept
         # referenced until it ends (https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task).
         task = asyncio.create_task(work)
-        self._background_tasks.add(task)
-        task.add_done_callback(self._background_tasks.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         return task
+
+    @staticmethod
+    async def _handle(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
+        """Rasa handles the message; if Rasa fails, the person is told to try again (the conversation is kept)."""
+        try:
+            await on_new_message(message)
+        except Exception:  # in the background, an exception would reach no one: the person would hear nothing
+            logger.exception("Rasa failed while handling a Slack message for %s.", message.sender_id)
+            await message.output_channel.send_text_message(message.sender_id, FAILURE_REPLY)
 
     async def _answer(
         self,
@@ -183,7 +193,7 @@ class GuardedSlackInput(SlackInput):
         if verdict.reply is None:
             metadata = {"out_channel": channel, "thread_id": thread}
             message = UserMessage(verdict.text, output, sender_id, input_channel=self.name(), metadata=metadata)
-            self._schedule(on_new_message(message))
+            self._schedule(self._handle(on_new_message, message))
         else:
             # One post, usually done in milliseconds: waiting for it keeps it before the replies to
             # what the person sends next. Under a rate limit it finishes after Slack has its 200.

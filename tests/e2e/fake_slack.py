@@ -349,11 +349,15 @@ def latest_with_button(fake: FakeSlackApi, channel: str, value: str) -> dict | N
 
 
 def post_event(
-    assistant: RunningAssistant, event: dict, headers: dict | None = None, content_type: str = "application/json"
+    assistant: RunningAssistant,
+    event: dict,
+    headers: dict | None = None,
+    content_type: str = "application/json",
+    instance: int = 0,
 ) -> requests.Response:
     body = json.dumps(event).encode()
     return requests.post(
-        f"{assistant.base}/webhooks/slack/webhook",
+        f"{assistant.url(instance)}/webhooks/slack/webhook",
         data=body,
         headers={**signed_headers(body, content_type), **(headers or {})},
         timeout=30,
@@ -361,11 +365,11 @@ def post_event(
 
 
 def post_click(
-    assistant: RunningAssistant, user: str, channel: str, value: str, message: dict | None = None
+    assistant: RunningAssistant, user: str, channel: str, value: str, message: dict | None = None, instance: int = 0
 ) -> requests.Response:
     body = button_click(user, channel, value, message)
     return requests.post(
-        f"{assistant.base}/webhooks/slack/webhook",
+        f"{assistant.url(instance)}/webhooks/slack/webhook",
         data=body,
         headers=signed_headers(body, "application/x-www-form-urlencoded"),
         timeout=30,

@@ -30,15 +30,17 @@ from tests.e2e.fake_slack import (
     BOT_TOKEN,
     as_replies,
     button_click,
+    fake_slack_api,
     latest_with_button,
     message_event,
     new_id,
     post_click,
     post_event,
     signed_headers,
+    slack_env,
 )
-from tests.e2e.servers import texts
-from tools.stores import running_redis
+from tests.e2e.servers import running_assistant, texts
+from tools.stores import running_postgres, running_redis
 
 PART_C_URL = "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/"
 
@@ -460,3 +462,52 @@ def test_with_the_lock_stores_redis_every_instance_and_a_restarted_one_know_a_me
         assert not asyncio.run(RedisRecentKeys(restarted.red, f"{restarted.key_prefix}slack_seen:").first_time(
             "message:C1:1.0", 60))  # fmt: skip
         assert asyncio.run(instances[0].first_time("message:C1:2.0", 60))
+
+
+@pytest.fixture(scope="module")
+def two_slack_instances(tmp_path_factory):
+    """Two Rasa instances behind one Slack app, on PostgreSQL and the Redis lock store (docs/operations.md)."""
+    postgres_password, redis_password = uuid.uuid4().hex, uuid.uuid4().hex
+    with (
+        fake_slack_api() as fake,
+        running_postgres(postgres_password) as postgres_url,
+        running_redis(redis_password) as redis_port,
+    ):
+        env = {
+            **slack_env(fake),
+            "TRACKER_STORE_URL": postgres_url,
+            "PGPASSWORD": postgres_password,
+            "LOCK_STORE_TYPE": "rasa_server.lock_store.RedisLockStore",
+            "LOCK_STORE_HOST": "127.0.0.1",
+            "LOCK_STORE_PORT": str(redis_port),
+            "LOCK_STORE_PASSWORD": redis_password,
+        }
+        with running_assistant(tmp_path_factory.mktemp("slack-two"), extra_env=env, rasa_instances=2) as assistant:
+            yield assistant, fake
+
+
+def test_with_two_instances_a_retry_or_double_click_on_the_other_one_and_a_retry_after_a_restart_are_ignored(
+    two_slack_instances,
+):
+    assistant, fake = two_slack_instances
+    user, channel = new_id("U"), new_id("D")
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    event = message_event(user, channel, "what can you do?")
+    assert post_event(assistant, event, instance=0).ok
+    repeat = post_event(assistant, event, headers=retry, instance=1)
+    assert repeat.ok and repeat.headers.get("X-Slack-No-Retry") == "1"
+    assistant.wait_until_answered(user, "what can you do?")
+    [topics] = fake.posts(channel)
+    # The two presses of a double click, landing on different instances.
+    assert post_click(assistant, user, channel, "/ask_hsse", topics, instance=0).ok
+    assert post_click(assistant, user, channel, "/ask_hsse", topics, instance=1).ok
+    assert post_event(assistant, message_event(user, channel, "thanks"), instance=1).ok
+    assistant.wait_until_answered(user, "thanks")
+
+    assistant.kill_rasa(1)
+    assistant.start_rasa(1)
+    assert post_event(assistant, event, headers={**retry, "X-Slack-Retry-Num": "2"}, instance=1).ok
+    assert post_event(assistant, message_event(user, channel, "bye"), instance=1).ok
+    events = assistant.wait_until_answered(user, "bye")
+    assert [e["text"] for e in events if e["event"] == "user"] == ["what can you do?", "/ask_hsse", "thanks", "bye"]
+    assert fake.rejections(channel) == []

@@ -4,10 +4,13 @@ tests/e2e/test_slack.py drives the same through signed requests and a Web API fa
 """
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
+from rasa.core.lock_store import InMemoryLockStore
 from slack_sdk.errors import SlackApiError
 
+from advisor.message_checks import FAILURE_REPLY
 from rasa_server.channels import slack
 from rasa_server.channels.slack_client import (
     BLOCKS_PER_MESSAGE,
@@ -21,6 +24,7 @@ from rasa_server.channels.slack_client import (
     reply_messages,
     text_pieces,
 )
+from rasa_server.lock_store import RedisLockStore
 from tests.e2e.fake_slack import block_problems, post_message_error
 
 
@@ -152,3 +156,42 @@ def test_the_content_type_is_read_without_its_parameters():
         headers = {"content-type": "Application/JSON; charset=utf-8"}
 
     assert slack.media_type(Request()) == "application/json"
+
+
+def request_to(agent) -> SimpleNamespace:
+    return SimpleNamespace(app=SimpleNamespace(ctx=SimpleNamespace(agent=agent)))
+
+
+def test_answered_messages_are_kept_in_the_lock_stores_redis_when_rasa_has_one_else_in_memory():
+    redis_store = RedisLockStore(host="127.0.0.1", port=6399, db=1)  # Redis is not contacted until used
+    channel = slack.GuardedSlackInput("xoxb-1", slack_signing_secret="secret")
+    assert isinstance(channel.recent_keys(request_to(None)), slack.RecentKeys)  # Rasa still loading: not kept
+    recent = channel.recent_keys(request_to(SimpleNamespace(lock_store=redis_store)))
+    assert isinstance(recent, slack.RedisRecentKeys) and recent.red is redis_store.red
+    assert recent.prefix == f"{redis_store.key_prefix}slack_seen:"
+    assert channel.recent_keys(request_to(None)) is recent
+    in_memory = slack.GuardedSlackInput("xoxb-1", slack_signing_secret="secret")
+    assert isinstance(
+        in_memory.recent_keys(request_to(SimpleNamespace(lock_store=InMemoryLockStore()))), slack.RecentKeys
+    )
+
+
+def test_when_redis_does_not_answer_a_message_is_handled_rather_than_dropped():
+    store = RedisLockStore(host="127.0.0.1", port=1, db=1, socket_timeout=1)
+    assert asyncio.run(slack.RedisRecentKeys(store.red, "x:").first_time("message:C1:1.0", 60))
+
+
+def test_if_rasa_fails_on_a_slack_message_the_person_is_told_to_try_again(monkeypatch):
+    posted = []
+    bot = AdvisorSlackBot("xoxb-1", "D1")
+
+    async def post(channel, **message):
+        posted.append(message["text"])
+
+    async def failing_rasa(message):
+        raise RuntimeError("the action server is down")
+
+    monkeypatch.setattr(bot, "_post_message", post)
+    message = slack.UserMessage("What is HSSE?", bot, "U1", input_channel="slack")
+    asyncio.run(slack.GuardedSlackInput._handle(failing_rasa, message))
+    assert posted == [FAILURE_REPLY]
