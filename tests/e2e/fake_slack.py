@@ -376,13 +376,10 @@ def post_click(
     )
 
 
-SLACK_LINK = re.compile(r"<(?P<url>https?://[^|>]+)\|(?P<title>[^>]+)>")
-
-
 def as_replies(posts: list[dict]) -> list[dict]:
     """Slack messages as text and buttons, like the REST channel's replies: blocks → text, buttons.
 
-    Slack's <url|title> links are written back as the reply text's [title](url).
+    The text is unescaped; its links stay as Slack shows them, <url|title>.
     """
     replies = []
     for post in posts:
@@ -394,8 +391,7 @@ def as_replies(posts: list[dict]) -> list[dict]:
             if block["type"] == "actions"
             for element in block["elements"]
         ]
-        text = SLACK_LINK.sub(r"[\g<title>](\g<url>)", "\n\n".join(texts) if blocks else post["text"])
-        reply = {"text": slack_unescape(text)}
+        reply = {"text": slack_unescape("\n\n".join(texts) if blocks else post["text"])}
         if buttons:
             reply["buttons"] = buttons
         replies.append(reply)
