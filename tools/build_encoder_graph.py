@@ -82,7 +82,8 @@ def build(model_dir: Path) -> onnx.ModelProto:
         value = g.op("Transpose", [value], f"{prefix}.value", perm=[1, 0, 2])
         scores = g.op("Mul", [g.op("MatMul", [query, key], f"{prefix}.dot"), score_scale], f"{prefix}.scores")
         probabilities = g.op("Softmax", [scores], f"{prefix}.probabilities", axis=-1)
-        context = g.op("Transpose", [g.op("MatMul", [probabilities, value], f"{prefix}.mix")], f"{prefix}.t", perm=[1, 0, 2])
+        mixed = g.op("MatMul", [probabilities, value], f"{prefix}.mix")
+        context = g.op("Transpose", [mixed], f"{prefix}.t", perm=[1, 0, 2])  # (length, heads, head_size)
         return linear(g.op("Reshape", [context, hidden_shape], f"{prefix}.context"), f"{prefix}.output.dense")
 
     def gelu(x: str, name: str) -> str:

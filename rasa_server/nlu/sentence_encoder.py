@@ -67,7 +67,7 @@ class SentenceEncoder:
         self.tokenizer.no_padding()
 
     @staticmethod
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def shared(model_dir: Path) -> SentenceEncoder:
         """The process's one encoder for `model_dir`: the graph is loaded and optimised once, not per component."""
         return SentenceEncoder(model_dir)

@@ -176,6 +176,8 @@ def test_every_server_runs_with_one_blas_thread(two_instances):
     """The launcher's environment reaches the processes it started (docs/performance.md)."""
     for process in [two_instances.action_server, *two_instances.rasa_servers]:
         environ = dict(
-            entry.split("=", 1) for entry in Path(f"/proc/{process.pid}/environ").read_text().split("\0") if "=" in entry
+            entry.split("=", 1)
+            for entry in Path(f"/proc/{process.pid}/environ").read_text().split("\0")
+            if "=" in entry
         )
         assert {name: environ.get(name) for name in launch.ONE_BLAS_THREAD} == launch.ONE_BLAS_THREAD

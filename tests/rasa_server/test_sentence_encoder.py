@@ -37,8 +37,6 @@ REFERENCE_COSINES = np.array(
 )
 
 
-
-
 class NumpyMiniLM:
     """The reference: BERT's forward pass (Devlin et al., 2019) written out in numpy from the
     safetensors weights, independently of tools/build_encoder_graph.py. It was the shipped encoder
@@ -96,7 +94,9 @@ def test_onnx_vectors_equal_the_numpy_forward_pass_for_every_benchmark_message(e
     """Every wordpiece vector of every message the benchmark sends, plus edge cases: an empty text,
     one character, and a text longer than the model's 256 wordpieces (truncated)."""
     reference = NumpyMiniLM()
-    texts = [text for conversation in read_yaml("tools/bench/conversations.yml")["conversations"] for text in conversation]
+    texts = [
+        text for conversation in read_yaml("tools/bench/conversations.yml")["conversations"] for text in conversation
+    ]
     texts += ["", "x", "HSST " * 300]
     worst = 0.0
     for text in texts:
