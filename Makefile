@@ -98,8 +98,9 @@ shell: $(MODEL) ## Chat with the assistant in this terminal
 purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	@$(BIN)/python -m tools.purge
 
-bench: system-deps $(MODEL) ## Load benchmark: SQLite and PostgreSQL, one and two Rasa instances (docs/performance.md)
-	@$(BIN)/python -m tools.bench.run
+# `make bench QUICK=1`: a smoke test of the benchmark (10 s phases); BENCH_OPTIONS passes others (--setups ...).
+bench: system-deps $(MODEL) ## Load benchmark beside plain Rasa (rasa init): SQLite, PostgreSQL, 1 and 2 instances
+	@$(BIN)/python -m tools.bench.run $(if $(QUICK),--quick) $(BENCH_OPTIONS)
 
 evaluate: $(MODEL) ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
 	@$(BIN)/python tools/evaluate_nlu.py

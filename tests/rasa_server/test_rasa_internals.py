@@ -9,9 +9,10 @@ import inspect
 
 import engineio
 import pytest
-from rasa.core import lock_store
+from rasa.core import lock_store, tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.slack import SlackBot, SlackInput
+from rasa.shared.core.events import Event
 
 # (owner, attribute, used by, why)
 INTERNALS = [
@@ -29,6 +30,13 @@ INTERNALS = [
     (lock_store.RedisLockStore, "issue_ticket", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (lock_store.RedisLockStore, "update_lock", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (lock_store.RedisLockStore, "cleanup", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
+    (Event, "resolve_by_type", "rasa_server/patches.py", "replaced by a table of event classes by name"),
+    (tracker_store.SQLTrackerStore, "_retrieve", "rasa_server/tracker_store.py",
+     "marks a loaded tracker with how many of its events are stored"),
+    (tracker_store.SQLTrackerStore, "_additional_events", "rasa_server/tracker_store.py",
+     "the events a save writes, without Rasa's count query when the tracker is marked"),
+    (tracker_store.SQLTrackerStore, "session_scope", "rasa_server/tracker_store.py, tools/purge.py",
+     "the store's sessions, on the engine rasa_server/tracker_store.py replaces for SQLite"),
 ]  # fmt: skip
 
 
