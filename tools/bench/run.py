@@ -24,6 +24,7 @@ it has no fallback and says nothing to much of the mix). Training time is measur
 train` into a temporary folder). The report goes to results/bench.md and to the terminal.
 
 Usage: python -m tools.bench.run [--quick] [--setups sqlite-1,rasa-init-sqlite-1] [--no-training]
+                                 [--plain-rasa-bot FOLDER]
 """
 
 from __future__ import annotations
@@ -395,6 +396,7 @@ def main() -> None:
     parser.add_argument("--setups", default=",".join(SETUPS), help=f"comma-separated, from {SETUPS}")
     parser.add_argument("--quick", action="store_true", help="a smoke test: 10 s phases instead of 30 s and 60 s")
     parser.add_argument("--no-training", action="store_true", help="skip measuring the training time")
+    parser.add_argument("--plain-rasa-bot", type=Path, help="a folder an earlier `rasa init --no-prompt` made, reused")
     args = parser.parse_args()
     capacity_seconds, open_loop_seconds = (10, 10) if args.quick else (30, 60)
     setups = args.setups.split(",")
@@ -402,8 +404,8 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown set-ups {sorted(unknown)}; choose from {SETUPS}")
     with tempfile.TemporaryDirectory(prefix="rasa-init-bench-") as folder:
-        plain_rasa_bot, plain_rasa_seconds = None, None
-        if any(setup.startswith(PLAIN_RASA) for setup in setups):
+        plain_rasa_bot, plain_rasa_seconds = args.plain_rasa_bot, None
+        if plain_rasa_bot is None and any(setup.startswith(PLAIN_RASA) for setup in setups):
             print("Making the plain Rasa bot (rasa init, with its training: a few minutes)...", flush=True)
             plain_rasa_bot = Path(folder) / "bot"
             plain_rasa_seconds = make_plain_rasa_bot(plain_rasa_bot)
