@@ -24,7 +24,7 @@ from tests.conftest import CONTENT_DIR, ROOT
 
 CASES_DIR = Path(__file__).parent / "route_cases"
 DEFAULT_TODAY = dt.date(2026, 11, 27)
-CONTENT = load_content(CONTENT_DIR, DEFAULT_TODAY)
+CONTENT = load_content(CONTENT_DIR, dt.date.today())  # review dates are checked against the real date
 ROUTE_CONTENT = load_route_content(CONTENT_DIR, DEFAULT_TODAY, CONTENT)
 
 
