@@ -57,7 +57,9 @@ class ActionAnswerQuestion(Action):
         message = tracker.latest_message
         in_route_check = bool(tracker.active_loop.get("name"))
         answer_id = picked_answer(message)
-        ranking = message.get(ANSWER_RANKING)
+        # A button payload ("/ask_hsse") names what it wants; only typed text is ranked.
+        typed = not (message.get("text") or "").startswith("/")
+        ranking = message.get(ANSWER_RANKING) if typed else None
         if answer_id is None and ranking:
             topic_confidence = {item["name"]: item["confidence"] for item in message.get("intent_ranking") or []}
             choice = choose(ranking, CONTENT, topic_confidence, tracker.get_slot(LAST_ANSWER), message.get("text", ""))

@@ -80,7 +80,7 @@ def test_a_clear_best_candidate_is_answered_first_then_details_sources_and_revie
     first, *rest = text.split("\n\n")
     assert first == question.answer
     assert "Sources:\n- [AHCS: Registration fees](https://www.ahcs.ac.uk/" in text
-    assert rest[-1].startswith("Reviewed ") and "\n" not in rest[-1]
+    assert rest[-1].startswith("Last reviewed: ") and "\n" not in rest[-1]
     payloads = [button["payload"] for button in messages[0]["buttons"]]
     assert payloads == ["/ask_hsse", "/ask_route_advice"]
     assert messages[0]["buttons"][0]["title"] == f"More on {CONTENT.answers['ask_hsse'].topic}"
@@ -127,3 +127,8 @@ def test_a_short_follow_up_is_read_in_the_context_of_the_last_answer():
 def test_an_answer_id_content_no_longer_has_is_never_offered():
     messages, _ = ask("anything", ranked(("gone.answer", 0.9)), intent="nlu_fallback")
     assert messages[0]["text"] == CONTENT.interface["fallback_intro"]
+
+
+def test_a_topic_button_gets_the_topic_page_even_though_the_nlu_ranked_its_payload():
+    messages, _ = ask("/ask_hsse", ranked(("hsse.what_is", 0.9)))
+    assert messages[0]["text"].startswith(CONTENT.answers["ask_hsse"].text)
