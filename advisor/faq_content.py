@@ -129,7 +129,9 @@ def _answer(
 
 
 def _text_list(raw: Any, where: str, field_name: str) -> tuple[str, ...]:
-    require(isinstance(raw, list) and all(is_text(item) for item in raw), where, f"{field_name} must be a list of texts")
+    require(
+        isinstance(raw, list) and all(is_text(item) for item in raw), where, f"{field_name} must be a list of texts"
+    )
     return tuple(one_line(item) for item in raw)
 
 
@@ -185,7 +187,8 @@ def load_questions(
     sources_raw = read_yaml(folder / SOURCES_FILE)
     require(isinstance(sources_raw, Mapping) and sources_raw.get("sources"), SOURCES_FILE, "no sources found")
     sources = {
-        key: parse_source(raw, f"{SOURCES_FILE}: {key}", official_domains) for key, raw in sources_raw["sources"].items()
+        key: parse_source(raw, f"{SOURCES_FILE}: {key}", official_domains)
+        for key, raw in sources_raw["sources"].items()
     }
     questions: dict[str, QuestionAnswer] = {}
     for path in sorted(folder.glob("*.yml")):
@@ -193,7 +196,9 @@ def load_questions(
             continue
         where = f"{QUESTIONS_DIR}/{path.name}"
         raw = read_yaml(path)
-        require(isinstance(raw, Mapping) and raw.get("topic") in topics, where, "topic must be an intent in answers.yml")
+        require(
+            isinstance(raw, Mapping) and raw.get("topic") in topics, where, "topic must be an intent in answers.yml"
+        )
         require(isinstance(raw.get("answers"), list) and raw["answers"], where, "no answers found")
         for item in raw["answers"]:
             question = _question(item, raw["topic"], where, sources, recommendations, today)
