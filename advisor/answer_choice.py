@@ -72,8 +72,11 @@ def scored_candidates(
         if answer is None:
             continue  # an answer the model knows but content no longer has: never offered
         score = float(candidate.get("confidence", 0.0))
-        score *= (1.0 + TOPIC_PRIOR_WEIGHT * topic_confidence.get(answer.topic, 0.0)) / (1.0 + TOPIC_PRIOR_WEIGHT)
-        if follow_up and answer.id != last.id:
+        if not follow_up:
+            # A follow-up's topic intent is read without its context ("what does it cost?" looks
+            # like a pay question), so it does not weigh in there.
+            score *= (1.0 + TOPIC_PRIOR_WEIGHT * topic_confidence.get(answer.topic, 0.0)) / (1.0 + TOPIC_PRIOR_WEIGHT)
+        elif answer.id != last.id:
             if answer.topic == last.topic:
                 score *= SAME_TOPIC_WEIGHT
             elif subject(answer.id) == subject(last.id):
