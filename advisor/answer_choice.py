@@ -82,6 +82,11 @@ def scored_candidates(
             elif subject(answer.id) == subject(last.id):
                 score *= SAME_SUBJECT_WEIGHT
         scores.append((answer.id, score))
+    if follow_up:
+        # A short follow-up spreads the selector's confidence thin; what decides it is its share
+        # among the nearest candidates once the context has weighed in.
+        total = sum(score for _, score in scores) or 1.0
+        scores = [(answer_id, score / total) for answer_id, score in scores]
     return sorted(scores, key=lambda item: -item[1])
 
 

@@ -132,3 +132,9 @@ def test_an_answer_id_content_no_longer_has_is_never_offered():
 def test_a_topic_button_gets_the_topic_page_even_though_the_nlu_ranked_its_payload():
     messages, _ = ask("/ask_hsse", ranked(("hsse.what_is", 0.9)))
     assert messages[0]["text"].startswith(CONTENT.answers["ask_hsse"].text)
+
+
+def test_a_follow_up_whose_confidence_is_spread_thin_is_decided_by_its_context():
+    ranking = ranked(("pay.fees", 0.06), ("hsse.fee", 0.05), ("hssr.fee", 0.05), ("stp.equivalence_fee", 0.04))
+    messages, _ = ask("what does it cost?", ranking, slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)
