@@ -1,6 +1,7 @@
 """The assistant's answers and the content every reply shares, loaded and checked. No Rasa import.
 
-Content owners edit YAML under ``content/``: ``answers.yml`` (one answer per question intent),
+Content owners edit YAML under ``content/``: ``answers.yml`` (one topic page per question intent),
+``questions/`` (the answers to single questions, one file per topic, and the pages they cite),
 ``ipem_recommendations.yml``, ``official_domains.yml`` and ``interface.yml`` (the texts around
 the answers). ``load_content`` turns them into typed objects and refuses content that breaks the
 rules every answer must keep (an official https source, a review date, IPEM recommendations that
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,19 @@ INTERFACE_TEXTS = (
     "advice_restarted",
     "restart_button",
     "topics_button",
+    "did_you_mean_intro",
+    "something_else_button",
+    "more_on_button",
+    "reviewed_line",
 )
+
+# What every question-level answer keeps to (docs/content.md): the direct answer fits the first
+# message, the details stay short, and there are enough examples to find it by.
+MAX_DIRECT_ANSWER_CHARS = 300
+MAX_DETAILS = 3
+MIN_EXAMPLES = 4
+QUESTIONS_DIR = "questions"
+SOURCES_FILE = "sources.yml"
 
 
 @dataclass(frozen=True)
@@ -61,15 +74,35 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class QuestionAnswer:
+    """The answer to one question a trainee asks, under one topic page."""
+
+    id: str
+    topic: str  # the intent of its topic page in answers.yml
+    question: str
+    examples: tuple[str, ...]
+    answer: str
+    details: tuple[str, ...]
+    sources: tuple[Source, ...]
+    last_reviewed: dt.date
+    ipem_recommendations: tuple[int, ...]
+    facts: tuple[str, ...]  # the facts.md sections it draws on (docs/content.md's coverage table)
+
+
+@dataclass(frozen=True)
 class Content:
     answers: dict[str, Answer]
     ipem_recommendations: dict[int, IpemRecommendation]
     ipem_source: Source
     official_domains: tuple[str, ...]
     interface: dict[str, str]
+    questions: dict[str, QuestionAnswer] = field(default_factory=dict)
 
     def answer_for(self, intent: str | None) -> Answer | None:
         return self.answers.get(intent or "")
+
+    def question_for(self, answer_id: str | None) -> QuestionAnswer | None:
+        return self.questions.get(answer_id or "")
 
 
 def _answer(
@@ -93,6 +126,85 @@ def _answer(
         ipem_recommendations=parse_ipem_numbers(raw.get("ipem_recommendations", []), where, recommendations),
         offers_route_check=raw.get("offers_route_check", False) is True,
     )
+
+
+def _text_list(raw: Any, where: str, field_name: str) -> tuple[str, ...]:
+    require(
+        isinstance(raw, list) and all(is_text(item) for item in raw), where, f"{field_name} must be a list of texts"
+    )
+    return tuple(one_line(item) for item in raw)
+
+
+def _question(
+    raw: Any,
+    topic: str,
+    where: str,
+    sources: Mapping[str, Source],
+    recommendations: Mapping[int, IpemRecommendation],
+    today: dt.date,
+) -> QuestionAnswer:
+    require(isinstance(raw, Mapping) and is_text(raw.get("id")), where, "each answer needs an id")
+    where = f"{where}: {raw['id']}"
+    require(is_text(raw.get("question")), where, "question is missing")
+    require(is_text(raw.get("answer")), where, "answer is missing")
+    answer = one_line(raw["answer"])
+    require(
+        len(answer) <= MAX_DIRECT_ANSWER_CHARS,
+        where,
+        f"the direct answer has {len(answer)} characters, more than {MAX_DIRECT_ANSWER_CHARS}",
+    )
+    examples = _text_list(raw.get("examples"), where, "examples")
+    require(len(set(examples)) >= MIN_EXAMPLES, where, f"needs at least {MIN_EXAMPLES} different examples")
+    details = _text_list(raw.get("details", []), where, "details")
+    require(len(details) <= MAX_DETAILS, where, f"at most {MAX_DETAILS} details")
+    keys = raw.get("sources")
+    require(isinstance(keys, list) and len(keys) > 0, where, "needs at least one source")
+    for key in keys:
+        require(key in sources, where, f"source {key!r} is not in {QUESTIONS_DIR}/{SOURCES_FILE}")
+    return QuestionAnswer(
+        id=raw["id"].strip(),
+        topic=topic,
+        question=one_line(raw["question"]),
+        examples=examples,
+        answer=answer,
+        details=details,
+        sources=tuple(sources[key] for key in keys),
+        last_reviewed=parse_review_date(raw.get("last_reviewed"), where, today),
+        ipem_recommendations=parse_ipem_numbers(raw.get("ipem_recommendations", []), where, recommendations),
+        facts=tuple(str(section) for section in raw.get("facts", [])),
+    )
+
+
+def load_questions(
+    directory: Path,
+    topics: Mapping[str, Answer],
+    official_domains: tuple[str, ...],
+    recommendations: Mapping[int, IpemRecommendation],
+    today: dt.date,
+) -> dict[str, QuestionAnswer]:
+    """The question-level answers in `directory`/questions/, by id, in file then answer order."""
+    folder = directory / QUESTIONS_DIR
+    sources_raw = read_yaml(folder / SOURCES_FILE)
+    require(isinstance(sources_raw, Mapping) and sources_raw.get("sources"), SOURCES_FILE, "no sources found")
+    sources = {
+        key: parse_source(raw, f"{SOURCES_FILE}: {key}", official_domains)
+        for key, raw in sources_raw["sources"].items()
+    }
+    questions: dict[str, QuestionAnswer] = {}
+    for path in sorted(folder.glob("*.yml")):
+        if path.name == SOURCES_FILE:
+            continue
+        where = f"{QUESTIONS_DIR}/{path.name}"
+        raw = read_yaml(path)
+        require(
+            isinstance(raw, Mapping) and raw.get("topic") in topics, where, "topic must be an intent in answers.yml"
+        )
+        require(isinstance(raw.get("answers"), list) and raw["answers"], where, "no answers found")
+        for item in raw["answers"]:
+            question = _question(item, raw["topic"], where, sources, recommendations, today)
+            require(question.id not in questions, where, f"answer id {question.id!r} is used twice")
+            questions[question.id] = question
+    return questions
 
 
 def load_content(directory: Path, today: dt.date) -> Content:
@@ -125,4 +237,5 @@ def load_content(directory: Path, today: dt.date) -> Content:
     for key in INTERFACE_TEXTS:
         require(is_text(interface_raw.get(key)), "interface.yml", f"{key} is missing")
     interface = {key: one_line(interface_raw[key]) for key in INTERFACE_TEXTS}
-    return Content(answers, recommendations, ipem_source, official_domains, interface)
+    questions = load_questions(directory, answers, official_domains, recommendations, today)
+    return Content(answers, recommendations, ipem_source, official_domains, interface, questions)

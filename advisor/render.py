@@ -13,8 +13,9 @@ import json
 import re
 from collections.abc import Iterable
 
+from advisor.answer_choice import Choice
 from advisor.content_schema import Source
-from advisor.faq_content import Answer, Content
+from advisor.faq_content import Answer, Content, QuestionAnswer
 from advisor.route.content import Question, RouteContent
 from advisor.route.profile import MAX_START_YEARS_AHEAD, PartialDate, Profile
 from advisor.route.rules import Recommendation, next_start, programme_start
@@ -87,11 +88,44 @@ def button(title: str, payload: str) -> Button:
 
 
 def render_answer(answer: Answer, content: Content) -> str:
-    """The full reply: our answer, IPEM's recommendations marked as such, sources, review date."""
+    """A full topic page: our answer, IPEM's recommendations marked as such, sources, review date."""
     parts = [answer.text, *ipem_notes(answer.ipem_recommendations, content)]
     parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
     parts.append(f"Last reviewed: {date_text(answer.last_reviewed)}. Policies change, so check the linked pages.")
     return "\n\n".join(parts)
+
+
+def render_question_answer(answer: QuestionAnswer, content: Content) -> str:
+    """One question's reply: the direct answer first, its details, IPEM's recommendations marked
+    as such, the sources as titled links, and the review date in one short line."""
+    parts = [answer.answer]
+    if answer.details:
+        parts.append("\n".join(f"- {detail}" for detail in answer.details))
+    parts += ipem_notes(answer.ipem_recommendations, content)
+    parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
+    parts.append(content.interface["reviewed_line"].format(date=date_text(answer.last_reviewed)))
+    return "\n\n".join(parts)
+
+
+def question_answer_buttons(answer: QuestionAnswer, content: Content, in_route_check: bool) -> list[Button]:
+    """ "More on <topic>" gives the full topic page; the topic's route-check offer stays."""
+    topic = content.answers[answer.topic]
+    more = button(content.interface["more_on_button"].format(topic=topic.topic), f"/{answer.topic}")
+    return [more, *answer_buttons(topic, content, in_route_check)]
+
+
+def pick_payload(answer: QuestionAnswer) -> str:
+    """What a "Did you mean..." button sends: its topic's intent, naming the answer, so that
+    picking it answers in one step."""
+    return f"/{answer.topic}" + json.dumps({"answer_id": answer.id})
+
+
+def did_you_mean_buttons(choice: Choice, content: Content) -> list[Button]:
+    candidates = [content.questions[answer_id] for answer_id in choice.candidates]
+    return [
+        *(button(answer.question, pick_payload(answer)) for answer in candidates),
+        button(content.interface["something_else_button"], "/ask_capabilities"),
+    ]
 
 
 def answer_buttons(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:

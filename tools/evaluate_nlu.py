@@ -3,24 +3,34 @@
 Runs 5-fold cross-validation of the shipped pipeline (config.yml, spaCy tokens and
 lemmas) and of the comparison pipeline (the same with Rasa's WhitespaceTokenizer),
 then tests the trained model on the held-out set in tests/heldout/nlu/ that training never
-sees. Writes Rasa's reports under results/ and a summary to results/summary.md.
+sees, then asks the trained model the held-out questions in tests/heldout/questions.yml and
+scores the replies the assistant would give (question-level answers: top-1, "Did you mean"
+three, confident wrong answers, answer-first, first-message length). Writes Rasa's reports
+under results/ and a summary to results/summary.md; `--questions-only` runs the last part only.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
 import json
+import statistics
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the held-out questions are scored with the project's own answer choice
 RASA = [sys.executable, "-m", "rasa_server"]
 RESULTS = ROOT / "results"
 TARGET_WEIGHTED_F1 = 0.95
 TARGET_MIN_INTENT_F1 = 0.85
+HELDOUT_QUESTIONS = ROOT / "tests" / "heldout" / "questions.yml"
+ANSWER_FIRST_CHARS = 300
 SUMMARY_ROWS = ("weighted avg", "macro avg", "micro avg", "accuracy")
 
 
@@ -57,11 +67,96 @@ def summary_line(name: str, report: dict) -> str:
     )
 
 
+def ask_heldout_questions(model: str) -> list[dict]:
+    """Each held-out question through the trained NLU and the answer choice, as the assistant replies."""
+    from rasa.core.agent import Agent
+
+    from advisor.answer_choice import choose, scored_candidates
+    from advisor.faq_content import load_content
+    from advisor.render import render_question_answer
+
+    content = load_content(ROOT / "content", dt.date.today())
+    agent = Agent.load(str(ROOT / model))
+    rows = []
+    for item in yaml.safe_load(HELDOUT_QUESTIONS.read_text(encoding="utf-8"))["questions"]:
+        parsed = asyncio.run(agent.parse_message(item["text"]))
+        ranking = parsed.get("answer_ranking") or []
+        topics = {entry["name"]: entry["confidence"] for entry in parsed.get("intent_ranking") or []}
+        choice = choose(ranking, content, topics, None, item["text"])
+        ranked = [answer_id for answer_id, _ in scored_candidates(ranking, content, topics, None, item["text"])]
+        if choice.kind == "answer":
+            reply = render_question_answer(content.questions[choice.answer_id], content)
+        else:
+            reply = content.interface["did_you_mean_intro" if choice.kind == "did_you_mean" else "fallback_intro"]
+        rows.append({**item, "intent": parsed["intent"]["name"], "choice": choice, "ranked": ranked, "reply": reply})
+    return rows
+
+
+def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
+    answerable = [row for row in rows if row["answer"]]
+    unanswerable = [row for row in rows if not row["answer"]]
+    n = len(answerable)
+    top1 = sum(row["ranked"][:1] == [row["answer"]] for row in answerable)
+    top3 = sum(row["answer"] in row["ranked"][:3] for row in answerable)
+    answered = [row for row in answerable if row["choice"].kind == "answer"]
+    right = sum(row["choice"].answer_id == row["answer"] for row in answered)
+    wrong = [row for row in rows if row["choice"].kind == "answer" and row["choice"].answer_id != row["answer"]]
+    asked = [row for row in answerable if row["choice"].kind == "did_you_mean"]
+    asked_right = sum(row["answer"] in row["choice"].candidates for row in asked)
+    topics = sum(row["choice"].kind == "topics" for row in answerable)
+    first_ok = sum(
+        row["choice"].kind == "answer" and content_questions[row["answer"]].answer in row["reply"][:ANSWER_FIRST_CHARS]
+        for row in answerable
+    )
+    first_lengths = [len(row["reply"].split("\n\n")[0]) for row in rows]
+    declined = sum(row["choice"].kind != "answer" for row in unanswerable)
+    confusion = Counter(
+        (row["answer"], row["ranked"][0]) for row in answerable if row["ranked"] and row["ranked"][0] != row["answer"]
+    )
+    lines = [
+        f"Held-out questions: {n} answerable, {len(unanswerable)} with no answer.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| top-1 (best-ranked answer is the expected one) | {top1 / n:.1%} ({top1}/{n}) |",
+        f"| expected answer among the top three | {top3 / n:.1%} ({top3}/{n}) |",
+        f"| answered, and right | {right / n:.1%} ({right}/{n}) |",
+        f'| asked "Did you mean" with the right one among the three | {asked_right / n:.1%} ({asked_right}/{n}) |',
+        f'| asked "Did you mean" without it | {(len(asked) - asked_right) / n:.1%} ({len(asked) - asked_right}/{n}) |',
+        f"| topic list | {topics / n:.1%} ({topics}/{n}) |",
+        f"| confident wrong answers (all {len(rows)} questions) | {len(wrong) / len(rows):.1%} ({len(wrong)}) |",
+        f"| no-answer questions declined or asked | {declined}/{len(unanswerable)} |",
+        f"| answer-first: expected answer in the first {ANSWER_FIRST_CHARS} characters | {first_ok / n:.1%} |",
+        f"| median first message (characters) | {statistics.median(first_lengths):.0f} |",
+        "",
+        "Confusions (expected -> ranked first), most frequent first:",
+        *(f"- {expected} -> {got} ({count})" for (expected, got), count in confusion.most_common()),
+        "",
+        "Confident wrong answers:",
+        *(f"- {row['text']!r}: expected {row['answer']}, answered {row['choice'].answer_id}" for row in wrong),
+    ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--model", default="models/advisor.tar.gz")
+    parser.add_argument(
+        "--questions-only", action="store_true", help="only the held-out questions (no cross-validation)"
+    )
     args = parser.parse_args()
+
+    RESULTS.mkdir(exist_ok=True)
+    print("Asking the trained model the held-out questions...", flush=True)
+    from advisor.faq_content import load_content
+
+    rows = ask_heldout_questions(args.model)
+    question_lines = question_summary(rows, load_content(ROOT / "content", dt.date.today()).questions)
+    (RESULTS / "questions.md").write_text("\n".join(question_lines) + "\n", encoding="utf-8")
+    print("\n".join(question_lines))
+    if args.questions_only:
+        return
 
     runs = {}
     print(f"Cross-validating the spaCy pipeline ({args.folds} folds, a few minutes)...", flush=True)
@@ -86,7 +181,7 @@ def main() -> None:
         "|---|---|---|---|---|",
         *(summary_line(name, report) for name, report in runs.items()),
     ]
-    summary = "\n".join(lines)
+    summary = "\n".join([*lines, "", *question_lines])
     (RESULTS / "summary.md").write_text(summary + "\n", encoding="utf-8")
     print(summary)
     print(f"\nReports: {RESULTS.relative_to(ROOT)}/ (summary.md, and per run intent_report.json and errors)")

@@ -1,6 +1,7 @@
 """Content integrity: every answer sourced, dated and reachable; bad content is refused."""
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -12,7 +13,7 @@ from advisor.render import IPEM_LABEL, date_text, render_answer
 from tests.conftest import CONTENT_DIR
 
 OFFICIAL = ("nshcs.hee.nhs.uk", "ahcs.ac.uk", "ipem.ac.uk")
-TODAY = dt.date(2026, 12, 1)
+TODAY = dt.date(2026, 12, 2)
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +122,73 @@ def test_answers_without_ipem_recommendations_do_not_mention_them(content):
     text = render_answer(content.answers["ask_study_leave"], content)
     assert "IPEM recommendation" not in text
     assert content.ipem_source.url not in text
+
+
+# --- question-level answers (content/questions/) -------------------------------------------------
+
+MIN_QUESTION_ANSWERS = 150
+
+
+def test_question_answers_keep_the_reply_shape(content):
+    from advisor.faq_content import MAX_DETAILS, MAX_DIRECT_ANSWER_CHARS, MIN_EXAMPLES
+
+    assert len(content.questions) >= MIN_QUESTION_ANSWERS
+    assert {answer.topic for answer in content.questions.values()} == set(content.answers)
+    for answer in content.questions.values():
+        assert len(answer.answer) <= MAX_DIRECT_ANSWER_CHARS, answer.id
+        assert len(answer.details) <= MAX_DETAILS, answer.id
+        assert len(set(answer.examples)) >= MIN_EXAMPLES, answer.id
+        assert answer.sources and answer.last_reviewed <= TODAY, answer.id
+        assert all(is_official_url(source.url, content.official_domains) for source in answer.sources)
+
+
+def test_yes_no_questions_are_answered_yes_or_no_first(content):
+    # "Can I…?", "Is there…?", "Do I…?" questions whose answer is settled start with it; the rest say
+    # first that no source settles it (e.g. "We found no…", "Not necessarily.", "Possibly").
+    openers = ("Yes", "No", "Not ", "Possibly", "Partly", "Only", "Probably", "We ", "It depends", "Some do",
+               "Usually", "Through", "The guidance", "Unconfirmed", "No PhD", "In England", "Check")  # fmt: skip
+    yes_no = ("can ", "is ", "are ", "do ", "does ", "am ", "will ", "should ", "must ")
+    for answer in content.questions.values():
+        if answer.question.lower().startswith(yes_no) and not answer.question.lower().startswith("should i do"):
+            assert answer.answer.startswith(openers), answer.id
+
+
+def coverage_rows():
+    """The docs/content.md coverage table as {facts.md section: set of answer ids}."""
+    text = (CONTENT_DIR.parent / "docs" / "content.md").read_text(encoding="utf-8")
+    table = text.split("### Coverage: facts.md sections and the answers that cover them", 1)[1]
+    rows = {}
+    for line in table.splitlines():
+        if line.startswith("| ") and not line.startswith(("| facts.md", "|---")):
+            section_cell, answers_cell = line.strip("|").split("|")[:2]
+            rows[section_cell.split()[0]] = set(re.findall(r"`([^`]+)`", answers_cell))
+        elif rows and not line.startswith("|"):
+            break
+    return rows
+
+
+def test_the_coverage_table_matches_the_answers_and_leaves_no_section_uncovered(content):
+    rows = coverage_rows()
+    expected = {section: set() for section in rows}
+    for answer in content.questions.values():
+        for section in answer.facts:
+            assert section in expected, f"{answer.id} names facts.md section {section}, not in docs/content.md"
+            expected[section].add(answer.id)
+    assert rows == expected
+    assert all(rows.values()), [section for section, answers in rows.items() if not answers]
+
+
+def test_a_question_answer_that_breaks_a_rule_is_refused(tmp_path):
+    directory = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, directory)
+    path = directory / "questions" / "hsse.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["answers"][0]["answer"] = "x" * 301
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError, match="more than 300"):
+        load_content(directory, TODAY)
+    data["answers"][0]["answer"] = "Short."
+    data["answers"][0]["sources"] = ["no_such_page"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError, match="no_such_page"):
+        load_content(directory, TODAY)

@@ -59,3 +59,82 @@ def test_as_dialogue_fallback_it_takes_the_confusing_message_back():
     messages, events = run(ActionListTopics(), "ask_hsse")
     assert messages[0]["text"] == CONTENT.interface["lost_track_intro"]
     assert events == [{"event": "rewind", "timestamp": None}]
+
+
+# --- question-level answers (content/questions/, chosen from the answer selector's ranking) -------
+
+
+def ranked(*pairs):
+    return {"answer_ranking": [{"id": answer_id, "confidence": confidence} for answer_id, confidence in pairs]}
+
+
+def ask(text, ranking, intent="ask_hsse", slots=None, entities=()):
+    conversation = trackers.tracker(text, intent, entities=entities, slots=slots, parse_data=ranking)
+    return trackers.run(ActionAnswerQuestion(), conversation)
+
+
+def test_a_clear_best_candidate_is_answered_first_then_details_sources_and_review_date():
+    messages, events = ask("how much does hsse cost", ranked(("hsse.fee", 0.7), ("hssr.fee", 0.1)))
+    question = CONTENT.questions["hsse.fee"]
+    text = messages[0]["text"]
+    first, *rest = text.split("\n\n")
+    assert first == question.answer
+    assert "Sources:\n- [AHCS: Registration fees](https://www.ahcs.ac.uk/" in text
+    assert rest[-1].startswith("Last reviewed: ") and "\n" not in rest[-1]
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads == ["/ask_hsse", "/ask_route_advice"]
+    assert messages[0]["buttons"][0]["title"] == f"More on {CONTENT.answers['ask_hsse'].topic}"
+    assert events == [{"event": "slot", "timestamp": None, "name": "last_answer", "value": "hsse.fee"}]
+
+
+def test_close_candidates_get_did_you_mean_with_three_questions_and_something_else():
+    ranking = ranked(("hsse.fee", 0.3), ("hssr.fee", 0.28), ("stp.equivalence_fee", 0.2), ("mpe.transition", 0.1))
+    messages, events = ask("fees?", ranking, intent="nlu_fallback")
+    assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
+    titles = [button["title"] for button in messages[0]["buttons"]]
+    assert titles == [CONTENT.questions[i].question for i in ("hsse.fee", "hssr.fee", "stp.equivalence_fee")] + [
+        "Something else"
+    ]
+    assert messages[0]["buttons"][0]["payload"] == '/ask_hsse{"answer_id": "hsse.fee"}'
+    assert events == []
+
+
+def test_nothing_near_lists_the_topics():
+    messages, _ = ask(
+        "what time is the canteen open", ranked(("apply.dates", 0.03), ("study.days", 0.02)), "nlu_fallback"
+    )
+    assert messages[0]["text"] == CONTENT.interface["fallback_intro"]
+    assert len(messages[0]["buttons"]) == len(CONTENT.answers)
+
+
+def test_picking_a_candidate_answers_it_in_one_step():
+    # A "Did you mean..." button: its payload skips the NLU, so there is no ranking, only the entity.
+    entities = [{"entity": "answer_id", "value": "hssr.fee"}]
+    messages, events = ask('/ask_hssr{"answer_id": "hssr.fee"}', None, intent="ask_hssr", entities=entities)
+    assert messages[0]["text"].startswith(CONTENT.questions["hssr.fee"].answer)
+    assert events[0]["value"] == "hssr.fee"
+
+
+def test_a_short_follow_up_is_read_in_the_context_of_the_last_answer():
+    ranking = ranked(("hssr.fee", 0.3), ("hsse.fee", 0.25), ("stp.equivalence_fee", 0.25))
+    messages, _ = ask("and what does it cost?", ranking, slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)
+    # Without the context the same ranking is too close to call.
+    messages, _ = ask("and what does it cost?", ranking)
+    assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
+
+
+def test_an_answer_id_content_no_longer_has_is_never_offered():
+    messages, _ = ask("anything", ranked(("gone.answer", 0.9)), intent="nlu_fallback")
+    assert messages[0]["text"] == CONTENT.interface["fallback_intro"]
+
+
+def test_a_topic_button_gets_the_topic_page_even_though_the_nlu_ranked_its_payload():
+    messages, _ = ask("/ask_hsse", ranked(("hsse.what_is", 0.9)))
+    assert messages[0]["text"].startswith(CONTENT.answers["ask_hsse"].text)
+
+
+def test_a_follow_up_whose_confidence_is_spread_thin_is_decided_by_its_context():
+    ranking = ranked(("pay.fees", 0.06), ("hsse.fee", 0.05), ("hssr.fee", 0.05), ("stp.equivalence_fee", 0.04))
+    messages, _ = ask("what does it cost?", ranking, slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)

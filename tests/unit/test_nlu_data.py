@@ -60,3 +60,35 @@ def test_heldout_examples_are_not_in_training(training, heldout):
 def test_part_c_and_section_c_are_both_used(training):
     text = " ".join(training["ask_part_c_exemption"]).lower()
     assert "part c" in text and "section c" in text
+
+
+# --- the held-out questions for the question-level answers (tests/heldout/questions.yml) ---------
+
+
+@pytest.fixture(scope="module")
+def heldout_questions():
+    return read_yaml("tests/heldout/questions.yml")["questions"]
+
+
+def test_heldout_questions_name_existing_answers_and_are_enough(heldout_questions):
+    import datetime as dt
+
+    from advisor.faq_content import load_content
+    from tests.conftest import CONTENT_DIR
+
+    answers = load_content(CONTENT_DIR, dt.date.today()).questions
+    assert len([q for q in heldout_questions if q["answer"]]) >= 200
+    assert any(q["answer"] is None for q in heldout_questions)
+    assert [q["answer"] for q in heldout_questions if q["answer"] and q["answer"] not in answers] == []
+
+
+def test_heldout_questions_are_not_in_training_data_or_answer_examples(training, heldout_questions):
+    import datetime as dt
+
+    from advisor.faq_content import load_content
+    from tests.conftest import CONTENT_DIR
+
+    answers = load_content(CONTENT_DIR, dt.date.today()).questions.values()
+    taught = {normalised(e) for examples in training.values() for e in examples}
+    taught |= {normalised(text) for answer in answers for text in (answer.question, *answer.examples)}
+    assert [q["text"] for q in heldout_questions if normalised(q["text"]) in taught] == []

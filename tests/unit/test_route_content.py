@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 11, 28)
 
 
 def route_content(directory=CONTENT_DIR):
-    return load_route_content(directory, TODAY, load_content(directory, TODAY))
+    return load_route_content(directory, TODAY, load_content(directory, dt.date.today()))
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from tests.conftest import CONTENT_DIR, ROOT
 CASES_DIR = Path(__file__).parent / "route_cases"
 CASE_FILES = ("issue_table.yml", "defects.yml", "routes.yml", "boundaries.yml")
 DEFAULT_TODAY = dt.date(2026, 11, 27)
-CONTENT = load_content(CONTENT_DIR, DEFAULT_TODAY)
+CONTENT = load_content(CONTENT_DIR, dt.date.today())  # review dates are checked against the real date
 ROUTE_CONTENT = load_route_content(CONTENT_DIR, DEFAULT_TODAY, CONTENT)
 # Names that contain digits but state no number: the advice may write them as they are.
 NAMES_WITH_DIGITS = ("RPA 2000", "Route 2", "Parts 1 and 2", "Part 1", "Part 2")

@@ -23,10 +23,12 @@ def tracker(
     requested: str | None = None,
     earlier: Iterable[dict] = (),
     active_loop: str | None = None,
+    parse_data: dict | None = None,
 ) -> Tracker:
     """A conversation whose latest message is `text` with `intent`, after the `earlier` events.
 
     Every route advisor slot is present (None unless `slots` sets it), as Rasa sends them.
+    `parse_data` adds to the latest message what the NLU put there (answer_ranking, intent_ranking).
     """
     entities = list(entities)
     all_slots = {name: None for name in QUESTION_ORDER} | (slots or {}) | {"requested_slot": requested}
@@ -34,7 +36,12 @@ def tracker(
         {
             "sender_id": "test-user",
             "slots": all_slots,
-            "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.9},
+                "entities": entities,
+                **(parse_data or {}),
+            },
             "events": [*earlier, user_event(text, intent, entities)],
             "paused": False,
             "followup_action": None,

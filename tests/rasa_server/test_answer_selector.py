@@ -1,0 +1,22 @@
+"""The answer selector's model (rasa_server/nlu/answer_selector.py) on a small made-up set."""
+
+import numpy as np
+
+from rasa_server.nlu.answer_selector import AnswerModel, training_examples
+from tests.conftest import CONTENT_DIR
+
+
+def test_it_ranks_the_answer_whose_examples_match_first():
+    texts = ["how much does hsse cost", "hsse fee", "what is the hssr fee", "hss register renewal fee",
+             "how long is hsst", "hsst length in years"]  # fmt: skip
+    labels = ["hsse.fee", "hsse.fee", "hssr.fee", "hssr.fee", "hsst.length", "hsst.length"]
+    vectors = np.random.default_rng(0).normal(size=(len(texts), 8))
+    model = AnswerModel.train(texts, labels, vectors, encoder_weight=3.0, c=10.0)
+    ranking = model.rank("what's the hsse fee", vectors[0], length=2)
+    assert [entry["id"] for entry in ranking][:1] == ["hsse.fee"]
+    assert len(ranking) == 2 and ranking[0]["confidence"] >= ranking[1]["confidence"]
+
+
+def test_it_learns_every_answers_question_and_examples_from_content():
+    texts, labels = training_examples(CONTENT_DIR)
+    assert len(set(labels)) >= 150 and len(texts) >= 5 * len(set(labels))
