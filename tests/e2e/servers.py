@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from actions.wiring import CONTENT
 from tools import launch
 
 ANSWER_SECONDS = 120
@@ -24,6 +25,13 @@ ANSWER_SECONDS = 120
 def conversation() -> str:
     """A new sender id, so each test talks in a conversation of its own."""
     return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def topic_openings(intent: str) -> tuple[str, ...]:
+    """How a reply on this topic starts: its full topic page (a button asks for it), or the direct
+    answer of one of the topic's questions (what a question in words gets); str.startswith takes these."""
+    questions = (answer.answer for answer in CONTENT.questions.values() if answer.topic == intent)
+    return (CONTENT.answers[intent].text, *questions)
 
 
 def texts(replies: list) -> str:

@@ -15,6 +15,7 @@ import socketio
 from actions.wiring import CONTENT
 from advisor.message_checks import COMMAND_REPLY, EMPTY_REPLY
 from tests.e2e.conftest import OTHER_ORIGINS
+from tests.e2e.servers import topic_openings
 
 REPLY_SECONDS = 120
 
@@ -87,7 +88,7 @@ def test_a_question_gets_its_sourced_answer(assistant):
         async with Chat(assistant.base) as tab:
             return await tab.ask("Can I skip Part C if I have a PhD?")
 
-    assert asyncio.run(chat()).startswith(CONTENT.answers["ask_part_c_exemption"].text)
+    assert asyncio.run(chat()).startswith(topic_openings("ask_part_c_exemption"))
 
 
 MALFORMED_EVENTS = {
@@ -106,7 +107,7 @@ MALFORMED_EVENTS = {
 def test_malformed_events_get_a_reply_and_the_conversation_is_untouched(assistant):
     async def chat():
         async with Chat(assistant.base) as tab:
-            assert (await tab.ask("What is HSSE?")).startswith(CONTENT.answers["ask_hsse"].text)
+            assert (await tab.ask("What is HSSE?")).startswith(topic_openings("ask_hsse"))
             for name, data in MALFORMED_EVENTS.items():
                 if isinstance(data, dict) and "session_id" not in data:
                     data = {**data, "session_id": tab.session_id}
@@ -117,14 +118,14 @@ def test_malformed_events_get_a_reply_and_the_conversation_is_untouched(assistan
             assert "too long" in await tab.ask("HSST " * 4000)
             assert await tab.ask("/restart") == COMMAND_REPLY
             assert await tab.ask('/session_start{"x": 1}') == COMMAND_REPLY
-            assert (await tab.ask('/ask_hsse{"phd_year": "1850"}')).startswith(CONTENT.answers["ask_hsse"].text)
+            assert (await tab.ask('/ask_hsse{"phd_year": "1850"}')).startswith(topic_openings("ask_hsse"))
             # Text the assistant cannot read gets a pointer to what it can do, never a guessed answer.
             pointers = (CONTENT.interface["fallback_intro"], CONTENT.interface["lost_track_intro"], "Sorry, that's")
             for odd in ["🙂🙂🙂", "什么是高级专科科学家培训？"]:
                 reply = await tab.ask(odd)
                 assert reply.startswith(pointers) and "Sources:" not in reply, (odd, reply)
-            assert (await tab.ask("\x00\x01\x02 What is HSSE?\x07")).startswith(CONTENT.answers["ask_hsse"].text)
-            assert (await tab.ask("Can I do HSST part time?")).startswith(CONTENT.answers["ask_part_time"].text)
+            assert (await tab.ask("\x00\x01\x02 What is HSSE?\x07")).startswith(topic_openings("ask_hsse"))
+            assert (await tab.ask("Can I do HSST part time?")).startswith(topic_openings("ask_part_time"))
             return tab.session_id
 
     sender = asyncio.run(chat())
@@ -137,7 +138,7 @@ def test_malformed_events_get_a_reply_and_the_conversation_is_untouched(assistan
 def test_a_one_megabyte_event_is_refused_and_the_server_carries_on(assistant):
     async def chat():
         async with Chat(assistant.base) as other:
-            assert (await other.ask("What is HSSE?")).startswith(CONTENT.answers["ask_hsse"].text)
+            assert (await other.ask("What is HSSE?")).startswith(topic_openings("ask_hsse"))
             huge = Chat(assistant.base)
             await huge.__aenter__()
             try:
@@ -151,7 +152,7 @@ def test_a_one_megabyte_event_is_refused_and_the_server_carries_on(assistant):
                 await hang_up(huge.client)
             # Never silence on an open socket: a reply saying it is too long, or the connection closed.
             assert "too long" in reply["text"] if reply else closed
-            assert (await other.ask("What is HSST?")).startswith(CONTENT.answers["ask_what_is_hsst"].text)
+            assert (await other.ask("What is HSST?")).startswith(topic_openings("ask_what_is_hsst"))
             return other.session_id
 
     sender = asyncio.run(chat())
@@ -174,7 +175,10 @@ def test_500_sessions_sending_at_once_each_get_their_own_answer(assistant):
             async def ask(number: int, tab: Chat) -> tuple[str, str]:
                 question, intent = questions[number % 2]
                 reply = await tab.send({"message": question, "session_id": tab.session_id}, quiet_seconds=0.1)
-                assert reply[0]["text"] == CONTENT.answers[intent].text.split("\n\n")[0], (number, reply)
+                assert reply[0]["text"] in [opening.split("\n\n")[0] for opening in topic_openings(intent)], (
+                    number,
+                    reply,
+                )
                 return tab.session_id, question
 
             return await asyncio.gather(*(ask(number, tab) for number, tab in enumerate(tabs)))

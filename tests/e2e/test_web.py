@@ -21,7 +21,7 @@ from advisor.render import render_answer
 from advisor.widget_texts import load_widget_texts
 from rasa_server.channels.socketio import MALFORMED_REPLY
 from tests.conftest import ROOT
-from tests.e2e.servers import conversation
+from tests.e2e.servers import conversation, topic_openings
 
 WEB = ROOT / "web"
 # Under results/ by default; `make screenshots` points this at docs/screenshots/ to refresh the tracked ones.
@@ -164,8 +164,8 @@ def test_a_reconnect_with_the_session_id_continues_the_conversation(assistant):
         assert await client.session(session_id) == session_id
         return await client.reply_to({"message": "Can I do HSST part time?", "session_id": session_id}, answer=True)
 
-    assert talk(first_visit)[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))
-    assert talk(second_visit)[0].startswith(first_line(CONTENT.answers["ask_part_time"].text))
+    assert talk(first_visit)[0].startswith(tuple(map(first_line, topic_openings("ask_hsse"))))
+    assert talk(second_visit)[0].startswith(tuple(map(first_line, topic_openings("ask_part_time"))))
     user_texts = [e["text"] for e in assistant.tracker_events(session_id) if e["event"] == "user"]
     assert user_texts == ["What is HSSE?", "Can I do HSST part time?"]
 
@@ -178,7 +178,7 @@ def test_a_message_before_any_session_request_gets_a_session_and_an_answer(assis
 
     events = talk(scenario)
     assert events[0][0] == "session_confirm" and SESSION_ID.match(events[0][1])
-    assert events[1][1]["text"].startswith(first_line(CONTENT.answers["ask_hsse"].text))
+    assert events[1][1]["text"].startswith(tuple(map(first_line, topic_openings("ask_hsse"))))
 
 
 def test_bad_events_get_polite_replies_and_the_conversation_carries_on(assistant):
@@ -188,7 +188,7 @@ def test_bad_events_get_polite_replies_and_the_conversation_carries_on(assistant
         await client.connect(assistant.rasa_port, origin=assistant.page_url)
         await client.session(session_id)
         first = await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
-        assert first[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))
+        assert first[0].startswith(tuple(map(first_line, topic_openings("ask_hsse"))))
 
         assert await client.reply_to() == [MALFORMED_REPLY]
         assert await client.reply_to("What is HSSE?") == [MALFORMED_REPLY]
@@ -203,11 +203,11 @@ def test_bad_events_get_polite_replies_and_the_conversation_carries_on(assistant
         # Odd metadata or session ids: the message is answered in the socket's own conversation.
         for odd in ({"metadata": "{not json"}, {"metadata": [1]}, {"session_id": 12}, {"session_id": "bad id!"}):
             replies = await client.reply_to({"message": "What is HSSE?\x00\x07", **odd}, answer=True)
-            assert replies[0].startswith(first_line(CONTENT.answers["ask_hsse"].text)), odd
+            assert replies[0].startswith(tuple(map(first_line, topic_openings("ask_hsse")))), odd
         return await client.reply_to({"message": "Can I do HSST part time?", "session_id": session_id}, answer=True)
 
     after = talk(scenario)
-    assert after[0].startswith(first_line(CONTENT.answers["ask_part_time"].text))
+    assert after[0].startswith(tuple(map(first_line, topic_openings("ask_part_time"))))
     events = assistant.tracker_events(session_id)
     user_texts = [event["text"] for event in events if event["event"] == "user"]
     assert user_texts[0] == "What is HSSE?"
@@ -232,7 +232,7 @@ def test_an_event_over_1_mb_closes_only_that_socket_and_the_conversation_carries
         return await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
 
     talk(oversized)
-    assert talk(next_visit)[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))
+    assert talk(next_visit)[0].startswith(tuple(map(first_line, topic_openings("ask_hsse"))))
     assert [e["text"] for e in assistant.tracker_events(session_id) if e["event"] == "user"] == ["What is HSSE?"]
 
 
@@ -259,7 +259,7 @@ def test_restart_request_starts_the_conversation_over_on_the_server(assistant):
         return await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
 
     after = talk(scenario)
-    assert after[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))
+    assert after[0].startswith(tuple(map(first_line, topic_openings("ask_hsse"))))
     # The tracker (as Rasa shows it, from the last restart on) holds only what came after "Start over",
     # with no route check under way.
     events = assistant.tracker_events(session_id)
@@ -295,13 +295,13 @@ def test_the_widget_in_chromium(assistant):
         "part_c_paragraphs": len(render_answer(part_c, CONTENT).split("\n\n")),
         "topics": [button["title"] for button in topics],
         "clicked_topic": CONTENT.answers["ask_hsse"].topic,
-        "clicked_first_line": first_line(CONTENT.answers["ask_hsse"].text),
+        "clicked_first_line": tuple(map(first_line, topic_openings("ask_hsse"))),
         # The HSSE answer offers the route check; pressing it asks the advisor's first question.
         "clicked_replies": [button["title"] for button in clicked_answer[-1].get("buttons", [])],
         "route_check_question": ROUTE_CONTENT.questions["registration"].text,
         "route_check_stopped": CONTENT.interface["advice_stopped"],
         "last_topic_first_line": first_line(last_answer),
-        "part_time_first_line": first_line(CONTENT.answers["ask_part_time"].text),
+        "part_time_first_line": tuple(map(first_line, topic_openings("ask_part_time"))),
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     env = {
