@@ -1,19 +1,46 @@
-"""The one patch the Rasa server runs with: action responses checked against Rasa's schema, compiled once.
+"""The patches the Rasa server runs with (`install`, called by rasa_server/__main__.py).
+
+1. Action responses checked against Rasa's schema, compiled once.
 
 Rasa 3.6 (`RemoteAction._validate_action_result`) calls `jsonschema.validate(result, spec)`
 after every custom action. `jsonschema.validate` first checks `spec` against the JSON Schema
 meta-schema, and that check is most of the work: profiling `make bench` with py-spy showed
 31% of the Rasa server's CPU time there (docs/performance.md). Here the schema is checked
 once and the compiled validator is reused; the responses are checked exactly as before.
+
+2. A failed action call has a voice. Rasa 3.6 waits 5 minutes for the action server
+(`DEFAULT_REQUEST_TIMEOUT`; the HTTP request itself gave up after 60 s with a 503) and, when
+the action server is down or answers with an error, logs it and sends nothing: the user saw
+an empty reply. Here the wait is ACTION_TIMEOUT_SECONDS (default 5) and a failed call sends
+content/interface.yml's `action_unavailable_reply`, once per turn; the user's message stays
+in the tracker, so asking again works. A rejection (ActionExecutionRejection, which forms use)
+is Rasa's business and passes through.
+
+3. `GET /` answers without Rasa's version (Rasa's says "Hello from Rasa: 3.6.x", which tells an
+attacker which advisories apply).
 """
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import rasa.core.run
+import yaml
 from jsonschema import ValidationError, validators
-from rasa.core.actions.action import RemoteAction
+from rasa.core.actions import action
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Sanic, response
+from sanic.request import Request
+
+from advisor.message_checks import DEFAULT_INTERFACE_PATH
+from advisor.server_settings import action_timeout_seconds
+
+logger = logging.getLogger(__name__)
+ROOT_REPLY = "The HSST advisor is running."
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +60,53 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def action_unavailable_reply() -> str:
+    interface = yaml.safe_load(Path(DEFAULT_INTERFACE_PATH).read_text(encoding="utf-8"))
+    return " ".join(interface["action_unavailable_reply"].split())
+
+
+def said_this_turn(tracker: Any, text: str) -> bool:
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and event.text == text:
+            return True
+    return False
+
+
+async def _run_or_say_unavailable(self: RemoteAction, output_channel, nlg, tracker, domain) -> list:
+    try:
+        return await RemoteAction._rasa_run(self, output_channel, nlg, tracker, domain)
+    except ActionExecutionRejection:
+        raise
+    except Exception as problem:  # unreachable, too slow (a TimeoutError), or an error status
+        logger.warning("Action %s failed (%s); the user was asked to try again.", self.name(), type(problem).__name__)
+        reply = action_unavailable_reply()
+        return [] if said_this_turn(tracker, reply) else [BotUttered(text=reply)]
+
+
+async def _root_without_version(request: Request):
+    if request.path == "/" and request.method in ("GET", "HEAD"):
+        return response.text(ROOT_REPLY)
+    return None
+
+
+def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
+    app = rasa.core.run._rasa_configure_app(*args, **kwargs)
+    app.register_middleware(_root_without_version, "request")
+    return app
+
+
 def install() -> None:
-    """Makes every RemoteAction use the cached validator (idempotent)."""
+    """Installs the patches above (idempotent)."""
     if not hasattr(RemoteAction, "_rasa_validate_action_result"):
         RemoteAction._rasa_validate_action_result = RemoteAction._validate_action_result
         RemoteAction._validate_action_result = _validate_action_result
+    if not hasattr(RemoteAction, "_rasa_run"):
+        RemoteAction._rasa_run = RemoteAction.run
+        RemoteAction.run = _run_or_say_unavailable
+    action.DEFAULT_REQUEST_TIMEOUT = action_timeout_seconds()
+    if not hasattr(rasa.core.run, "_rasa_configure_app"):
+        rasa.core.run._rasa_configure_app = rasa.core.run.configure_app
+        rasa.core.run.configure_app = _configure_app

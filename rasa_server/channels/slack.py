@@ -33,8 +33,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor.message_checks import DEFAULT_DOMAIN_PATH, DEFAULT_MAX_MESSAGE_CHARS, MessageChecks
-from rasa_server.channels import health
+from advisor.message_checks import DEFAULT_DOMAIN_PATH, DEFAULT_MAX_MESSAGE_CHARS
+from rasa_server.channels import health, message_checks
 from rasa_server.channels.slack_client import DEFAULT_SLACK_API_URL, AdvisorSlackBot, slack_unescape
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class GuardedSlackInput(SlackInput):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.checks = MessageChecks.from_settings(max_message_chars, domain_path)
+        self.checks = message_checks(max_message_chars=max_message_chars, domain_path=domain_path)
         self.api_url = api_url
         self._answered: OrderedDict[str, None] = OrderedDict()
 
@@ -105,16 +105,18 @@ class GuardedSlackInput(SlackInput):
         metadata: dict[str, Any],
     ) -> HTTPResponse:
         verdict = self.checks.check(text)
-        if verdict.reply is None:
-            return await self.process_message(request, on_new_message, verdict.text, sender_id, metadata)
         # One Web API call, well within Slack's 3 seconds; sent before answering Slack, so it keeps its place.
         thread_id = metadata.get("thread_id") if self.use_threads else None
-        try:
-            await self.get_output_channel(metadata.get("out_channel"), thread_id).send_text_message(
-                sender_id, verdict.reply
-            )
-        except Exception:  # a Slack API failure must not turn into a retry storm
-            logger.exception("Sending a reply to Slack failed.")
+        notice = verdict.reply if verdict.reply is not None else verdict.note
+        if notice is not None:
+            try:
+                await self.get_output_channel(metadata.get("out_channel"), thread_id).send_text_message(
+                    sender_id, notice
+                )
+            except Exception:  # a Slack API failure must not turn into a retry storm
+                logger.exception("Sending a reply to Slack failed.")
+        if verdict.reply is None:
+            return await self.process_message(request, on_new_message, verdict.text, sender_id, metadata)
         return response.text("")
 
     async def _on_event(
