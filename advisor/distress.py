@@ -117,7 +117,8 @@ class DistressDetector:
     def meaning_match(self, text: str) -> bool:
         if self.embed is None or len(text.split()) < self.content.meaning_min_words:
             return False
-        vector = _unit_rows([self.embed(normalised(text))])[0]
+        # The text as the NLU will see it, so that the encoding can be shared (the encoder ignores case).
+        vector = _unit_rows([self.embed(text)])[0]
         nearest_crisis = float((self._crisis @ vector).max())
         nearest_ordinary = float((self._ordinary @ vector).max())
         return nearest_crisis >= self.content.similarity and nearest_crisis > nearest_ordinary

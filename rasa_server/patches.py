@@ -12,17 +12,24 @@ once and the compiled validator is reused; the responses are checked exactly as 
 (`DEFAULT_REQUEST_TIMEOUT`; the HTTP request itself gave up after 60 s with a 503) and, when
 the action server is down or answers with an error, logs it and sends nothing: the user saw
 an empty reply. Here the wait is ACTION_TIMEOUT_SECONDS (default 5) and a failed call sends
-content/interface.yml's `action_unavailable_reply`, once per turn; the user's message stays
+content/interface.yml's `action_unavailable_reply`, and the turn's later actions are not called
+(so a turn waits one timeout at most); the user's message stays
 in the tracker, so asking again works. A rejection (ActionExecutionRejection, which forms use)
 is Rasa's business and passes through.
 
-3. `GET /` answers without Rasa's version (Rasa's says "Hello from Rasa: 3.6.x", which tells an
+3. Each message is encoded by MiniLM once. The crisis check (rasa_server/channels) and the NLU
+featurizer both need the message's encoding, from the same model (build/minilm: the channels'
+`encoder_path` and config.yml's `model_path`); the last ENCODINGS_REMEMBERED encodings are kept
+by text, so the featurizer finds the one the crisis check made.
+
+4. `GET /` answers without Rasa's version (Rasa's says "Hello from Rasa: 3.6.x", which tells an
 attacker which advisories apply).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +45,7 @@ from sanic.request import Request
 
 from advisor.message_checks import DEFAULT_INTERFACE_PATH
 from advisor.server_settings import action_timeout_seconds
+from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
 logger = logging.getLogger(__name__)
 ROOT_REPLY = "The HSST advisor is running."
@@ -76,14 +84,34 @@ def said_this_turn(tracker: Any, text: str) -> bool:
 
 
 async def _run_or_say_unavailable(self: RemoteAction, output_channel, nlg, tracker, domain) -> list:
+    reply = action_unavailable_reply()
+    if said_this_turn(tracker, reply):
+        # An action of this turn failed already (a form's validation, say, before its next question):
+        # the user has been told, and waiting out the timeout again would only delay that message.
+        return []
     try:
         return await RemoteAction._rasa_run(self, output_channel, nlg, tracker, domain)
     except ActionExecutionRejection:
         raise
     except Exception as problem:  # unreachable, too slow (a TimeoutError), or an error status
         logger.warning("Action %s failed (%s); the user was asked to try again.", self.name(), type(problem).__name__)
-        reply = action_unavailable_reply()
-        return [] if said_this_turn(tracker, reply) else [BotUttered(text=reply)]
+        return [BotUttered(text=reply)]
+
+
+ENCODINGS_REMEMBERED = 64
+_encodings: OrderedDict = OrderedDict()
+
+
+def _encode_once(self: SentenceEncoder, text: str):
+    encoding = _encodings.get(text)
+    if encoding is None:
+        encoding = SentenceEncoder._uncached_encode(self, text)
+        _encodings[text] = encoding
+        if len(_encodings) > ENCODINGS_REMEMBERED:
+            _encodings.popitem(last=False)
+    else:
+        _encodings.move_to_end(text)
+    return encoding
 
 
 async def _root_without_version(request: Request):
@@ -107,6 +135,9 @@ def install() -> None:
         RemoteAction._rasa_run = RemoteAction.run
         RemoteAction.run = _run_or_say_unavailable
     action.DEFAULT_REQUEST_TIMEOUT = action_timeout_seconds()
+    if not hasattr(SentenceEncoder, "_uncached_encode"):
+        SentenceEncoder._uncached_encode = SentenceEncoder.encode
+        SentenceEncoder.encode = _encode_once
     if not hasattr(rasa.core.run, "_rasa_configure_app"):
         rasa.core.run._rasa_configure_app = rasa.core.run.configure_app
         rasa.core.run.configure_app = _configure_app

@@ -118,7 +118,7 @@ class GuardedSocketIOInput(SocketIOInput):
         return await self.current_session(sid) or await self.new_session(sid)
 
     def client_ip(self, sid: str) -> str | None:
-        request = self.sio.get_environ(sid, namespace=self.namespace).get("sanic.request")
+        request = (self.sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
         return (request.remote_addr or request.ip) if request is not None else None
 
     async def handle_message(

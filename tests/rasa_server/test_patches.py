@@ -116,9 +116,15 @@ def test_a_slow_action_server_gets_the_try_again_reply_after_the_timeout(short_t
     assert "try again in a minute" in action_unavailable_reply()
 
 
-def test_the_try_again_reply_is_sent_once_per_turn(short_timeout):
+def test_the_try_again_reply_is_sent_once_per_turn_and_later_actions_are_not_called(short_timeout):
     said = [UserUttered("What is HSSE?"), BotUttered(action_unavailable_reply())]
-    assert run_action("http://127.0.0.1:9/webhook", said) == []
+    slow = FakeActionServer(delay=5)
+    try:
+        started = time.monotonic()
+        assert run_action(slow.url, said) == []
+        assert time.monotonic() - started < 1
+    finally:
+        slow.close()
     assert len(run_action("http://127.0.0.1:9/webhook", [*said, UserUttered("again")])) == 1
 
 
@@ -132,3 +138,20 @@ def test_an_error_status_gets_the_try_again_reply_and_a_rejection_passes_through
     finally:
         broken.close()
         rejecting.close()
+
+
+def test_a_message_is_encoded_once_for_the_crisis_check_and_the_nlu():
+    from rasa_server.nlu.sentence_encoder import SentenceEncoder
+    from tests.conftest import ROOT
+
+    action_response_check.install()
+    calls = []
+    original = SentenceEncoder._uncached_encode
+    SentenceEncoder._uncached_encode = lambda self, text: calls.append(text) or original(self, text)
+    try:
+        channel, featurizer = SentenceEncoder(ROOT / "build/minilm"), SentenceEncoder(ROOT / "build/minilm")
+        text = f"What is HSSE? {time.time()}"
+        assert channel.encode(text) is featurizer.encode(text)
+        assert calls == [text]
+    finally:
+        SentenceEncoder._uncached_encode = original

@@ -82,4 +82,3 @@ def test_crisis_content_with_an_unofficial_source_is_refused(tmp_path):
     (tmp_path / "crisis.yml").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="official domain"):
         load_crisis(Path(tmp_path / "crisis.yml"), ROOT / "content/official_domains.yml")
-
