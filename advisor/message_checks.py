@@ -8,7 +8,9 @@ a bad message never reaches the model and never changes the conversation. In thi
    invisible format characters (zero-width spaces, direction overrides) removed; nothing left
    means empty;
 3. crisis: someone who may be in crisis is signposted to help before anything else happens
-   (advisor/distress.py); the conversation is not touched, so a route check carries on;
+   (advisor/distress.py); the conversation is not touched, so a route check carries on. The
+   phrases come before a channel's rate limits, the sentence-vector check after them
+   (`first_look` and `second_look`), so a flood costs no encoder work;
 4. commands: whatever Rasa would read as a command (a "/" first, after stripping whitespace)
    is refused unless it is exactly one of the assistant's own button payloads with a valid value;
 5. personal data: identifiers replaced by placeholders (advisor/personal_data.py), with a note.
@@ -165,6 +167,12 @@ class MessageChecks:
 
     def check(self, text: object) -> Verdict:
         """Decide what to do with one user message (which the channel knows is present)."""
+        first = self.first_look(text)
+        return first if first.reply is not None else self.second_look(first.text)
+
+    def first_look(self, text: object) -> Verdict:
+        """The cheap checks (length, cleaning, crisis phrases): a channel makes them before its rate limits,
+        so that a flood is refused without the sentence encoder's work, and a crisis is never refused."""
         if not isinstance(text, str):
             return Verdict(reply=EMPTY_REPLY, refused="empty")
         if len(text) > self.max_message_chars:
@@ -172,7 +180,13 @@ class MessageChecks:
         text = cleaned(text)
         if not text or set(text) <= _KEPT_FORMAT_CHARACTERS:
             return Verdict(reply=EMPTY_REPLY, refused="empty")
-        if self.detector.is_crisis(text):
+        if self.detector.phrase_match(text):
+            return Verdict(reply=self.crisis_reply, refused="crisis signposting")
+        return Verdict(text=text)
+
+    def second_look(self, text: str) -> Verdict:
+        """The rest, on `first_look`'s cleaned text: crisis by meaning, commands, personal data."""
+        if self.detector.meaning_match(text):
             return Verdict(reply=self.crisis_reply, refused="crisis signposting")
         if text.startswith(COMMAND_PREFIX) and not self.commands.allows(text):
             return Verdict(reply=COMMAND_REPLY, refused="command")

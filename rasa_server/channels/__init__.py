@@ -142,17 +142,19 @@ class MessageGate:
         `pushes`: the channel delivers each reply as it is sent (socket.io, not REST's one response), so a
         message that must wait for the conversation's earlier ones is told "one moment" at once.
         """
-        verdict = self.checks.check(text)
+        verdict = self.checks.first_look(text)
+        if verdict.reply is None:
+            refused = self._over_rate(sender, ip)
+            if refused is None and self.limits.queue and self.waiting[sender] >= self.limits.queue:
+                refused = "queue limit"
+            if refused is not None:
+                logger.warning("%s message from %s refused: %s", channel, anonymous(sender), refused)
+                await send(self.too_many_reply)
+                return
+            verdict = self.checks.second_look(verdict.text)
         if verdict.reply is not None:
             logger.info("%s message from %s answered without Rasa: %s", channel, anonymous(sender), verdict.refused)
             await send(verdict.reply)
-            return
-        refused = self._over_rate(sender, ip)
-        if refused is None and self.limits.queue and self.waiting[sender] >= self.limits.queue:
-            refused = "queue limit"
-        if refused is not None:
-            logger.warning("%s message from %s refused: %s", channel, anonymous(sender), refused)
-            await send(self.too_many_reply)
             return
         if pushes and self.waiting[sender]:
             await send(self.busy_reply)
