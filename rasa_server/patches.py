@@ -24,12 +24,18 @@ by text, so the featurizer finds the one the crisis check made.
 
 4. `GET /` answers without Rasa's version (Rasa's says "Hello from Rasa: 3.6.x", which tells an
 attacker which advisories apply).
+
+5. A request body over the limit (SANIC_REQUEST_MAX_SIZE, 64 KB) gets a 413 saying so in JSON, and
+the hooks in BODY_TOO_LARGE_HOOKS run: the socket.io channel closes the engine.io session whose
+POST it was, so that its client reconnects instead of waiting on a message that was refused.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,10 +47,11 @@ from rasa.core.actions import action
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 
 from advisor.message_checks import DEFAULT_INTERFACE_PATH
-from advisor.server_settings import action_timeout_seconds
+from advisor.server_settings import RASA_SANIC_DEFAULTS, action_timeout_seconds
 from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
 logger = logging.getLogger(__name__)
@@ -120,9 +127,20 @@ async def _root_without_version(request: Request):
     return None
 
 
+BODY_TOO_LARGE_HOOKS: list[Callable[[Request], Awaitable[None]]] = []
+
+
+async def _body_too_large(request: Request, _: PayloadTooLarge):
+    for hook in BODY_TOO_LARGE_HOOKS:
+        await hook(request)
+    limit = int(os.environ.get("SANIC_REQUEST_MAX_SIZE") or RASA_SANIC_DEFAULTS["SANIC_REQUEST_MAX_SIZE"])
+    return response.json({"error": f"the request body is over the {limit // 1024} KB limit"}, status=413)
+
+
 def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
     app = rasa.core.run._rasa_configure_app(*args, **kwargs)
     app.register_middleware(_root_without_version, "request")
+    app.error_handler.add(PayloadTooLarge, _body_too_large)
     return app
 
 

@@ -31,9 +31,11 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from sanic.request import Request
 
 from advisor.message_checks import FAILURE_REPLY, sender_problem
 from advisor.server_settings import RASA_SANIC_DEFAULTS, allowed_origins
+from rasa_server import patches
 from rasa_server.channels import MessageGate, handle_or_apologise
 
 MALFORMED_REPLY = "Sorry, I couldn't read that message. Please type your question again."
@@ -160,6 +162,13 @@ class GuardedSocketIOInput(SocketIOInput):
 
         async def handle_message(sid: str, *args: Any) -> None:
             await self.handle_message(on_new_message, sid, *args)
+
+        async def close_refused_polling_session(request: Request) -> None:
+            # A long-polling POST over the body limit: Sanic refused it before engine.io saw it.
+            if request.path.strip("/").startswith(self.socketio_path.strip("/")) and request.args.get("sid"):
+                await sio.eio.disconnect(request.args.get("sid"))
+
+        patches.BODY_TOO_LARGE_HOOKS.append(close_refused_polling_session)
 
         sio.on("session_request", self.session_request, namespace=self.namespace)
         sio.on("disconnect", self.disconnect, namespace=self.namespace)

@@ -146,7 +146,7 @@ def test_a_body_over_64_kb_gets_a_413_before_it_is_read(assistant):
     answer = raw_http(assistant.rasa_port, head + b"Transfer-Encoding: chunked\r\n\r\n", *[chunk] * 8, b"0\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 413")
     reply = assistant.post({"sender": conversation(), "message": "x" * 70_000})
-    assert reply.status_code == 413 and reply.text
+    assert reply.status_code == 413 and reply.json()["error"] == "the request body is over the 64 KB limit"
     assert texts(assistant.ask(conversation(), "What is HSSE?")).startswith(CONTENT.answers["ask_hsse"].text)
 
 
