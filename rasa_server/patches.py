@@ -105,7 +105,9 @@ async def _run_or_say_unavailable(self: RemoteAction, output_channel, nlg, track
         return [BotUttered(text=reply)]
 
 
-ENCODINGS_REMEMBERED = 64
+# A burst of 500 conversations encodes 500 messages in the channels before the NLU reads them; an encoding
+# of a typical question is about 30 KB.
+ENCODINGS_REMEMBERED = 512
 _encodings: OrderedDict = OrderedDict()
 
 
