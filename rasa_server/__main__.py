@@ -3,7 +3,8 @@
 Every command runs with rasa_server/patches.py installed: action server responses checked with a
 validator built once (a third of the CPU less), a failed or slow action call answered with a "try
 again in a minute" reply, and no Rasa version on `GET /`. Request bodies over 64 KB get a 413
-before they are read (advisor/server_settings.py RASA_SANIC_DEFAULTS).
+before they are read (advisor/server_settings.py RASA_SANIC_DEFAULTS). `rasa shell` wraps replies
+and reads input through rasa_server/terminal.py.
 
 For `rasa run` (the Rasa server), two settings come from the environment rather than the command
 line, so that a secret never shows in the process list:
@@ -22,7 +23,7 @@ quieten()
 from rasa.__main__ import main  # noqa: E402
 
 from advisor.server_settings import allowed_origins, apply_rasa_sanic_defaults  # noqa: E402
-from rasa_server import patches  # noqa: E402
+from rasa_server import patches, terminal  # noqa: E402
 
 
 def server_options_from_environment(arguments: list[str]) -> list[str]:
@@ -45,4 +46,6 @@ if __name__ == "__main__":
     except ValueError as problem:
         sys.exit(str(problem))
     patches.install()
+    if sys.argv[1:2] == ["shell"]:
+        terminal.install()
     sys.exit(main())
