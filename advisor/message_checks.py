@@ -39,8 +39,9 @@ MAX_SENDER_CHARS = 128
 # What Rasa reads as a command: the text, stripped, starting with "/" (YAMLStoryReader.unpack_regex_message).
 COMMAND_PREFIX = "/"
 _INFORM = re.compile(r"^/inform(?P<entities>\{.*\})$", re.DOTALL)
-# A typed answer a question without buttons takes (a year, a number of years).
-_NUMBER = re.compile(r"^\d{1,4}(?:\.\d{1,2})?$")
+# The value an answer payload may carry: short plain text (a button's value, a year, a date, a number,
+# a specialism), which the route check then reads and checks like a typed answer.
+_ANSWER_VALUE = re.compile(r"^-?[A-Za-z0-9][A-Za-z0-9 .,'/\-]{0,39}\Z")
 # \Z, not $: "$" also matches before a final newline, which would let "user\n" pass as another conversation.
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@\-]+\Z")
 # Joiners shape scripts and emoji; every other format character (zero-width space, BOM, bidi override) goes.
@@ -91,19 +92,20 @@ def user_intents(domain_path: Path) -> frozenset[str]:
 @dataclass(frozen=True)
 class Commands:
     """The "/" messages the assistant's own buttons send: "/intent" for its intents, and
-    `/inform{"slot": "value"}` for a route-check question's slot with one of its buttons' values
-    (a number, for a question without buttons)."""
+    `/inform{"slot": "value"}` for one route-check question's slot with one of its buttons' values, or
+    another value of an answer's shape (the route check reads it like a typed answer and asks again
+    if it cannot use it)."""
 
     intents: frozenset[str]
-    answers: dict[str, frozenset[str] | None]  # slot -> its buttons' values, or None: a number
+    answers: dict[str, frozenset[str]]  # slot -> its buttons' values
 
     @classmethod
     def from_files(cls, domain_path: Path, questions_path: Path) -> Commands:
         questions = yaml.safe_load(Path(questions_path).read_text(encoding="utf-8")) or {}
         answers = {}
         for slot, question in questions.items():
-            buttons = question.get("buttons") if isinstance(question, dict) else None
-            answers[slot] = frozenset(str(button["value"]) for button in buttons) if buttons else None
+            buttons = (question.get("buttons") if isinstance(question, dict) else None) or []
+            answers[slot] = frozenset(str(button["value"]) for button in buttons)
         return cls(user_intents(Path(domain_path)), answers)
 
     def allows(self, command: str) -> bool:
@@ -119,10 +121,9 @@ class Commands:
         if not isinstance(entities, dict) or len(entities) != 1:
             return False
         ((slot, value),) = entities.items()
-        if slot not in self.answers or not isinstance(value, str):
+        if slot not in self.answers or isinstance(value, bool) or not isinstance(value, str | int | float):
             return False
-        values = self.answers[slot]
-        return value in values if values is not None else bool(_NUMBER.match(value))
+        return str(value) in self.answers[slot] or bool(_ANSWER_VALUE.match(str(value)))
 
 
 def cleaned(text: str) -> str:

@@ -61,13 +61,14 @@ def test_emoji_joiners_stay_and_direction_overrides_go():
     assert cleaned("abc\u202edef\u200b") == "abcdef"
 
 
+LONG_ANSWER = '/inform{"phd_year": "' + "x" * 50 + '"}'
 # The bypasses a probe found ("/ restart" ran Rasa's restart), and their kin.
 BYPASSES = ["/restart", "/ restart", "/\trestart", " /restart ", "/RESTART", "/Restart", "/  session_start", "/ back",
             "/ nlu_fallback", "/session_start", "/back", '/restart{"a": 1}', "/restart@1.0", "/nlu_fallback",
             "/anything_else@1.0", "/greet@0.9", '/ask_part_c_exemption{"qualification": "PhD"}', "/ask_hsse@1",
-            "/ASK_HSSE", "/ ask_hsse", "/ask_hsse{}", "/inform", '/inform{"registration": "admin"}',
-            '/inform{"registration": "clinical_scientist", "goal": "training"}', '/inform{"phd_year": "two"}',
-            '/inform{"requested_slot": "x"}', '/inform{"registration": ["clinical_scientist"]}', "/inform{broken",
+            "/ASK_HSSE", "/ ask_hsse", "/ask_hsse{}", "/inform", '/inform{"registration": "<script>alert(1)</script>"}',
+            '/inform{"registration": "clinical_scientist", "goal": "training"}', LONG_ANSWER,
+            '/inform{"phd_year": true}', '/inform{"requested_slot": "x"}', '/inform{"registration": ["clinical_scientist"]}', "/inform{broken",
             "\u200b/restart", "/restart\u200b", "/ not a command", "//restart", "/"]  # fmt: skip
 
 
@@ -89,9 +90,12 @@ def test_our_button_payloads_pass(payload):
 
 
 @pytest.mark.parametrize(
-    "payload", ['/inform{"phd_year": "2019"}', '/inform{"consultant_years": "6"}', "  /ask_hsse  "]
-)
-def test_typed_numbers_for_questions_without_buttons_pass(payload):
+    "payload",
+    ['/inform{"phd_year": "2019"}', '/inform{"phd_year": "2016-11-26"}', '/inform{"specialism": "audiology"}',
+     '/inform{"wte": "0.59"}', '/inform{"phd_year": 2019}',
+     '/inform{"wte": 0.6}', "  /ask_hsse  "],
+)  # fmt: skip
+def test_answers_of_an_answers_shape_pass_for_the_route_check_to_read(payload):
     assert check(payload).text == payload.strip()
 
 
@@ -108,10 +112,10 @@ def test_fuzzed_variants_of_built_in_commands_never_pass():
         assert verdict.text is None or not verdict.text.lstrip().startswith("/"), repr(text)
 
 
-def test_commands_from_files_reads_button_values_and_free_number_slots():
+def test_commands_from_files_reads_button_values():
     commands = Commands.from_files(ROOT / "domain.yml", ROOT / "content/route_questions.yml")
     assert "clinical_scientist" in commands.answers["registration"]
-    assert commands.answers["phd_year"] is None
+    assert commands.answers["phd_year"] == frozenset()
 
 
 @pytest.mark.parametrize(
