@@ -68,7 +68,8 @@ BYPASSES = ["/restart", "/ restart", "/\trestart", " /restart ", "/RESTART", "/R
             "/anything_else@1.0", "/greet@0.9", '/ask_part_c_exemption{"qualification": "PhD"}', "/ask_hsse@1",
             "/ASK_HSSE", "/ ask_hsse", "/ask_hsse{}", "/inform", '/inform{"registration": "<script>alert(1)</script>"}',
             '/inform{"registration": "clinical_scientist", "goal": "training"}', LONG_ANSWER,
-            '/inform{"phd_year": true}', '/inform{"requested_slot": "x"}', '/inform{"registration": ["clinical_scientist"]}', "/inform{broken",
+            '/inform{"phd_year": true}', '/inform{"requested_slot": "x"}', '/inform{"registration": ["a"]}',
+            "/inform{broken",
             "\u200b/restart", "/restart\u200b", "/ not a command", "//restart", "/"]  # fmt: skip
 
 
