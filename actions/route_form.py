@@ -30,13 +30,19 @@ QUESTION_WORDS = frozenset(
      "should", "tell", "explain"}
 )  # fmt: skip
 # Answers that only make sense with an earlier answer: a new "no" clears them.
-DEPENDENT_ANSWERS = {("has_phd", "no"): ("phd_year", "phd_relevant"), ("nhs_employed", "no"): ("employer_nomination",)}
+DEPENDENT_ANSWERS = {
+    ("has_phd", "no"): ("phd_year", "phd_relevant", "start_year"),
+    ("nhs_employed", "no"): ("employer_nomination",),
+    ("nhs_employed", "other_specialism"): ("employer_nomination",),
+}
 
 
 def recognised_specialism(message: dict[str, Any]) -> str | None:
-    return next(
+    """The canonical name of the specialism the entity ruler found (its value is the text as typed)."""
+    value = next(
         (entity.get("value") for entity in message.get("entities") or [] if entity.get("entity") == "specialism"), None
     )
+    return ROUTE_CONTENT.specialism_named(value) or value if isinstance(value, str) else value
 
 
 def sent_answers(message: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +118,9 @@ class ValidateRouteAdviceForm(FormValidationAction):
                     if tracker.get_slot(slot) is None:
                         raw_answers[slot] = raw
         # A button or /inform message carries its answers as entities; typed text may volunteer some.
-        given = answers_given(latest)
+        # An answer restated as it already is ("yes, it's in MR physics" when the specialism is MRI) is no
+        # correction, so the message still answers the question asked.
+        given = {slot: raw for slot, raw in answers_given(latest).items() if raw != tracker.get_slot(slot)}
         raw_answers.update(given)
         if requested in QUESTION_ORDER and not given:
             raw_answers[requested] = text
@@ -141,7 +149,7 @@ class ValidateRouteAdviceForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> EventType | None:
         try:
-            needed = questions_needed(profile_from_slots(tracker.slots))
+            needed = questions_needed(profile_from_slots(tracker.slots), dt.date.today(), ROUTE_CONTENT)
         except ProfileError:
             # Only reachable if a slot was set around this form; start the questions again.
             needed = ["registration"]
@@ -184,7 +192,7 @@ class ActionGiveRouteAdvice(Action):
         except ProfileError:
             dispatcher.utter_message(text=CONTENT.interface["advice_unusable"], buttons=advice_buttons(CONTENT))
             return []
-        text = render_advice(recommendations, profile, ROUTE_CONTENT, CONTENT)
+        text = render_advice(recommendations, profile, dt.date.today(), ROUTE_CONTENT, CONTENT)
         dispatcher.utter_message(text=text, buttons=advice_buttons(CONTENT))
         return []
 
@@ -199,7 +207,7 @@ class AskQuestion:
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         question = ROUTE_CONTENT.questions[self.slot]
-        dispatcher.utter_message(text=question.text, buttons=question_buttons(question))
+        dispatcher.utter_message(text=question.text, buttons=question_buttons(question, dt.date.today(), ROUTE_CONTENT))
         return []
 
 

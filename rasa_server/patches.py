@@ -28,6 +28,13 @@ attacker which advisories apply).
 5. A request body over the limit (SANIC_REQUEST_MAX_SIZE, 64 KB) gets a 413 saying so in JSON, and
 the hooks in BODY_TOO_LARGE_HOOKS run: the socket.io channel closes the engine.io session whose
 POST it was, so that its client reconnects instead of waiting on a message that was refused.
+
+6. Event classes found by name in a table rather than by a walk of every Event subclass.
+Rasa 3.6 turns every stored event back into an object with `Event.resolve_by_type`, which walks
+all Event subclasses (recursively, asking `inspect.isabstract` of each) until one has the event's
+name; loading a 60-event conversation walks it 60 times. Here the names are looked up in a table
+built from the same walk, in the same order, rebuilt when a name is missing (an Event subclass
+imported since); names still missing get Rasa's own answer (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ import yaml
 from jsonschema import ValidationError, validators
 from rasa.core.actions import action
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.utils.common import all_subclasses
 from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
@@ -73,6 +81,26 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         # Rasa's own method raises the same error with its explanation added.
         return RemoteAction._rasa_validate_action_result(self, result)
     return True
+
+
+_EVENT_CLASSES: dict[str, type[Event]] = {}
+
+
+def _event_classes() -> dict[str, type[Event]]:
+    table: dict[str, type[Event]] = {}
+    for event_class in all_subclasses(Event):
+        table.setdefault(event_class.type_name, event_class)  # the first, as Rasa's walk returns
+    return table
+
+
+def _resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+    event_class = _EVENT_CLASSES.get(type_name)
+    if event_class is None:
+        _EVENT_CLASSES.clear()
+        _EVENT_CLASSES.update(_event_classes())
+        event_class = _EVENT_CLASSES.get(type_name)
+    # Unknown names ("topic", custom names with a default, misspellings) as Rasa answers them.
+    return event_class or Event._rasa_resolve_by_type(type_name, default)
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +179,9 @@ def install() -> None:
     if not hasattr(RemoteAction, "_rasa_validate_action_result"):
         RemoteAction._rasa_validate_action_result = RemoteAction._validate_action_result
         RemoteAction._validate_action_result = _validate_action_result
+    if not hasattr(Event, "_rasa_resolve_by_type"):
+        Event._rasa_resolve_by_type = staticmethod(Event.resolve_by_type)
+        Event.resolve_by_type = staticmethod(_resolve_by_type)
     if not hasattr(RemoteAction, "_rasa_run"):
         RemoteAction._rasa_run = RemoteAction.run
         RemoteAction.run = _run_or_say_unavailable

@@ -46,6 +46,10 @@ DEFAULTS = {
     "LOCK_STORE_PASSWORD": "",
     "LOG_DIR": "logs",
 }
+# One BLAS/OpenMP thread in every server. A Rasa server handles one message at a time on its event
+# loop; with more, numpy's OpenBLAS kept a worker thread spinning at almost a whole core between
+# matrix products, so a second instance could not have the second core (docs/performance.md).
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STARTUP_SECONDS = 300
 
 
@@ -65,8 +69,9 @@ def port_in_use(port: int) -> bool:
 
 
 def environment(overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """The servers' environment: this process's, quiet, with DEFAULTS for what is unset, then `overrides`."""
-    env = {**QUIET_ENVIRONMENT, **DEFAULTS, **os.environ, **(overrides or {})}
+    """The servers' environment: this process's, quiet, with DEFAULTS for what is unset, one BLAS thread
+    (whatever this process has), then `overrides`."""
+    env = {**QUIET_ENVIRONMENT, **DEFAULTS, **os.environ, **ONE_BLAS_THREAD, **(overrides or {})}
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook")
     return env
 

@@ -19,11 +19,15 @@ from advisor.route.content import RouteContent
 from advisor.route.profile import (
     EARLIEST_PHD_YEAR,
     GOALS,
-    MAX_CONSULTANT_YEARS,
+    MAX_SENIOR_YEARS,
+    MAX_START_YEARS_AHEAD,
+    NATIONS,
+    NHS_EMPLOYMENTS,
     REGISTRATIONS,
     YES_NO,
     YES_NO_UNSURE,
 )
+from advisor.route.rules import next_start
 
 WORKING_DAYS = 5
 # Replies longer than this must start with yes, no or "not sure" to count as one.
@@ -63,7 +67,11 @@ VOLUNTEERED_PATTERNS = (
         re.compile(r"(?<![\w.])(0?\.\d+) ?wte\b|\b\d+(\.\d+)? hours (a|per) week\b|\b\d days (a|per) week\b", re.I),
         None,
     ),
-    ("consultant_years", re.compile(r"\b\d+(\.\d+)? years? (at|as an?) consultant\b", re.I), None),
+    (
+        "senior_years",
+        re.compile(r"\b\d+(\.\d+)? years? (at|as) (an? )?(consultant|senior|principal|appropriate)\b", re.I),
+        None,
+    ),
 )
 
 
@@ -128,17 +136,29 @@ def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
     return Parsed(problem="Sorry, I need a yes or a no" + (", or 'not sure'." if "unsure" in choices else "."))
 
 
+# "not AHCS", "no AHCS registration": a statement about AHCS, not about being registered at all.
+NOT_AHCS = re.compile(r"\b(not|no|without)\b(?: \w+){0,2} ahcs\b(?: registration)?", re.IGNORECASE)
+
+
 def parse_registration(raw: Any) -> Parsed:
     if isinstance(raw, str) and raw.strip() in REGISTRATIONS:
         return Parsed(raw.strip())
     if not isinstance(raw, str):
         return NOT_UNDERSTOOD
+    raw = NOT_AHCS.sub(" ", raw)
     if _has(raw, *UNSURE_PHRASES):
         return Parsed("unsure")
+    if _has(raw, "lapsed", "expired"):
+        return Parsed("lapsed")
+    if _has(raw, "route 2", "route two"):
+        # Route 2 is the Association of Clinical Scientists' route, not AHCS equivalence.
+        return Parsed("acs_route_2")
+    if _has(raw, "equivalence", "stpe"):
+        return Parsed("equivalence_under_way")
+    if _has(raw, "applied", "pending", "waiting", "application is in", "application in", "submitted"):
+        return Parsed("hcpc_pending")
     if _has(raw, *NOT_REGISTERED_PHRASES, "not yet", "no", "not", "none"):
         return Parsed("not_registered")
-    if _has(raw, "equivalence", "stpe", "route 2", "route two"):
-        return Parsed("equivalence_under_way")
     if _has(raw, "biomedical scientist", "biomedical", "bms"):
         return Parsed("biomedical_scientist")
     if _has(raw, "clinical scientist", "clinical scientists"):
@@ -205,9 +225,47 @@ def parse_years(raw: Any) -> Parsed:
     if len(numbers) != 1:
         return Parsed(problem="Please give the number of years as one number, for example 6.")
     years = numbers[0]
-    if not 0 <= years <= MAX_CONSULTANT_YEARS:
-        return Parsed(problem=f"Please give a number of years between 0 and {MAX_CONSULTANT_YEARS}.")
+    if not 0 <= years <= MAX_SENIOR_YEARS:
+        return Parsed(problem=f"Please give a number of years between 0 and {MAX_SENIOR_YEARS}.")
     return Parsed(years)
+
+
+NATION_PHRASES = (
+    ("northern_ireland", ("northern ireland", "ni", "hsc")),
+    ("scotland", ("scotland", "scottish")),
+    ("wales", ("wales", "welsh")),
+    ("england", ("england", "english")),
+    ("elsewhere", ("outside the uk", "abroad", "overseas", "elsewhere", "republic of ireland")),
+)
+
+
+def parse_nation(raw: Any) -> Parsed:
+    """Where the person works: a button value, or one nation named."""
+    if isinstance(raw, str) and raw.strip() in NATIONS:
+        return Parsed(raw.strip())
+    if not isinstance(raw, str):
+        return NOT_UNDERSTOOD
+    named = [nation for nation, phrases in NATION_PHRASES if _has(raw, *phrases)]
+    if len(named) == 1:
+        return Parsed(named[0])
+    return Parsed(problem="Where do you work: England, Wales, Scotland, Northern Ireland, or outside the UK?")
+
+
+def parse_start_year(raw: Any, today: dt.date, content: RouteContent) -> Parsed:
+    """The year someone expects to start: from the next programme start to MAX_START_YEARS_AHEAD after it."""
+    first = next_start(today, content).year
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        years = [raw]
+    elif isinstance(raw, str):
+        years = [int(year) for year in YEAR.findall(raw)]
+    else:
+        return NOT_UNDERSTOOD
+    if len(set(years)) != 1:
+        return Parsed(problem=f"Please give the one year you expect to start, for example {first + 1}.")
+    if not first <= years[0] <= first + MAX_START_YEARS_AHEAD:
+        return Parsed(problem=f"The next start I can count from is in {first}: please give a year from {first} "
+                              f"to {first + MAX_START_YEARS_AHEAD}.")  # fmt: skip
+    return Parsed(years[0])
 
 
 def parse_wte(raw: Any, full_time_hours: float) -> Parsed:
@@ -241,12 +299,17 @@ def parse_wte(raw: Any, full_time_hours: float) -> Parsed:
 # How each question's answer is read: (raw, today, content, recognised specialism) -> Parsed.
 PARSERS: dict[str, Callable[[Any, dt.date, RouteContent, str | None], Parsed]] = {
     "registration": lambda raw, today, content, recognised: parse_registration(raw),
-    "specialism": lambda raw, today, content, recognised: parse_specialism(raw, content.specialisms, recognised),
+    # A synonym or misspelling typed ("ultrasound physics", "radiotheraphy") is read as its canonical name.
+    "specialism": lambda raw, today, content, recognised: parse_specialism(
+        (content.specialism_named(raw) or raw) if isinstance(raw, str) else raw, content.specialisms, recognised
+    ),
     "goal": lambda raw, today, content, recognised: parse_goal(raw),
-    "consultant_years": lambda raw, today, content, recognised: parse_years(raw),
+    "senior_years": lambda raw, today, content, recognised: parse_years(raw),
+    "nation": lambda raw, today, content, recognised: parse_nation(raw),
+    "start_year": lambda raw, today, content, recognised: parse_start_year(raw, today, content),
     "phd_year": lambda raw, today, content, recognised: parse_year(raw, today),
-    "wte": lambda raw, today, content, recognised: parse_wte(raw, content.full_time_hours),
-    "nhs_employed": lambda raw, today, content, recognised: parse_choice(raw, YES_NO),
+    "wte": lambda raw, today, content, recognised: parse_wte(raw, content.full_time_hours(today)),
+    "nhs_employed": lambda raw, today, content, recognised: parse_choice(raw, NHS_EMPLOYMENTS),
     "has_phd": lambda raw, today, content, recognised: parse_choice(raw, YES_NO),
     "bms_diploma": lambda raw, today, content, recognised: parse_choice(raw, YES_NO_UNSURE),
     "employer_nomination": lambda raw, today, content, recognised: parse_choice(raw, YES_NO_UNSURE),
@@ -290,6 +353,7 @@ def volunteered_answers(text: str, recognised_specialism: str | None, specialism
         match = pattern.search(text)
         if match and slot not in found:
             found[slot] = value if value is not None else match.group(0)
+    text = NOT_AHCS.sub(" ", text)  # "HCPC clinical scientist, not registered with AHCS" is registered
     if _has(text, *NOT_REGISTERED_PHRASES):
         found["registration"] = "not_registered"
     elif _has(text, "clinical scientist") and _has(text, "registered", "hcpc", "i'm a", "i am a"):

@@ -13,7 +13,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +51,11 @@ async def handle_or_apologise(
         await apologise()
 
 
-@cache
 def _sentence_encoder(encoder_path: str):
-    # Imported here: the encoder's weights are read once per process, by the first channel that needs them.
+    # Imported here: the encoder is loaded once per process (the NLU featurizer's own), when a channel needs it.
     from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
-    return SentenceEncoder(Path(encoder_path))
+    return SentenceEncoder.shared(Path(encoder_path).resolve())
 
 
 def message_checks(encoder_path: str = DEFAULT_ENCODER_PATH, **settings: Any) -> MessageChecks:

@@ -9,10 +9,11 @@ import inspect
 
 import engineio
 import pytest
-from rasa.core import lock_store
+from rasa.core import lock_store, tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels import console
 from rasa.core.channels.slack import SlackBot, SlackInput
+from rasa.shared.core.events import Event
 
 # (owner, attribute, used by, why)
 INTERNALS = [
@@ -30,6 +31,13 @@ INTERNALS = [
     (lock_store.RedisLockStore, "cleanup", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (console, "_print_bot_output", "rasa_server/terminal.py", "replaced: replies wrapped, buttons listed"),
     (console, "_get_user_input", "rasa_server/terminal.py", "replaced: a text prompt, typed text sent as typed"),
+    (Event, "resolve_by_type", "rasa_server/patches.py", "replaced by a table of event classes by name"),
+    (tracker_store.SQLTrackerStore, "_retrieve", "rasa_server/tracker_store.py",
+     "marks a loaded tracker with how many of its events are stored"),
+    (tracker_store.SQLTrackerStore, "_additional_events", "rasa_server/tracker_store.py",
+     "the events a save writes, without Rasa's count query when the tracker is marked"),
+    (tracker_store.SQLTrackerStore, "session_scope", "rasa_server/tracker_store.py, tools/purge.py",
+     "the store's sessions, on the engine rasa_server/tracker_store.py replaces for SQLite"),
 ]  # fmt: skip
 
 

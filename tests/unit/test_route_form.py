@@ -21,8 +21,9 @@ from tests.unit.trackers import user_event
 
 DOMAIN = {"forms": {"route_advice_form": {"required_slots": list(QUESTION_ORDER)}}}
 MRI_PROFILE = {
-    "registration": "clinical_scientist", "specialism": "MRI", "goal": "training", "nhs_employed": "yes",
-    "employer_nomination": "yes", "has_phd": "yes", "phd_year": 2019, "phd_relevant": "yes", "wte": 1.0,
+    "registration": "clinical_scientist", "specialism": "MRI", "goal": "training", "nation": "england",
+    "nhs_employed": "yes", "employer_nomination": "yes", "has_phd": "yes", "phd_year": 2024, "phd_relevant": "yes",
+    "wte": 1.0,
 }  # fmt: skip
 
 
