@@ -8,6 +8,8 @@ and adds what production needs:
 - it listens on ACTIONS_HOST (default 127.0.0.1) and ACTIONS_PORT (default 5055);
 - CORS only for the origins in ALLOWED_ORIGINS (comma-separated; none by default, never "*");
 - a request that is not an action call gets a 400 saying what is wrong, before rasa-sdk reads it;
+- a wrong path, a wrong method or an unknown action gets its 4xx with a fixed message: rasa-sdk's
+  catch-all answered them with a 500 that echoed the request body back;
 - a burst of calls does not fail: a longer keep-alive timeout and a longer listen backlog.
 
 Usage: python -m actions   (the settings come from the environment)
@@ -20,9 +22,11 @@ import logging
 import os
 import sys
 import zlib
+from http import HTTPStatus
 
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -50,11 +54,21 @@ def action_call_problem(call: object) -> str | None:
         return "'tracker.sender_id' is required"
     if not all(isinstance(event, dict) for event in tracker.get("events", [])):
         return "'tracker.events' must be a list of objects"
-    intent = tracker.get("latest_message", {}).get("intent")
+    latest = tracker.get("latest_message", {})
+    if not isinstance(latest.get("text") or "", str):
+        return "'tracker.latest_message.text' must be a string"
+    entities = latest.get("entities") or []
+    if not (isinstance(entities, list) and all(isinstance(entity, dict) for entity in entities)):
+        return "'tracker.latest_message.entities' must be a list of objects"
+    if not isinstance(tracker.get("slots", {}).get("requested_slot") or "", str):
+        return "'tracker.slots.requested_slot' must be a slot name"
+    intent = latest.get("intent")
     if intent is not None and not (isinstance(intent, dict) and isinstance(intent.get("name", ""), (str, type(None)))):
         return "'tracker.latest_message.intent' must be an object with a 'name'"
     if not isinstance(call.get("domain", {}), dict):
         return "'domain' must be an object"
+    if not isinstance(call.get("version", ""), str):
+        return "'version' must be a string"
     return None
 
 
@@ -80,6 +94,21 @@ def build_app() -> Sanic:
             return None
         return response.json({"error": problem}, status=400)
 
+    @app.on_response
+    async def name_no_unknown_action(request: Request, reply: HTTPResponse) -> HTTPResponse | None:
+        # rasa-sdk's 404 for an unknown action repeats the name it was sent.
+        if request.path == "/webhook" and reply.status == HTTPStatus.NOT_FOUND:
+            return response.json({"error": "no action of that name"}, status=HTTPStatus.NOT_FOUND)
+        return None
+
+    async def fixed_error(request: Request, exception: Exception) -> HTTPResponse:
+        status = exception.status_code if isinstance(exception, SanicException) else HTTPStatus.INTERNAL_SERVER_ERROR
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            logger.error("Handling %s %s failed.", request.method, request.path, exc_info=exception)
+        return response.json({"error": HTTPStatus(status).phrase}, status=status)
+
+    # Replaces rasa-sdk's catch-all, which answers everything with a 500 holding the request body.
+    app.error_handler.add(Exception, fixed_error)
     return app
 
 

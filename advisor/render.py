@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from advisor.answer_choice import Choice
 from advisor.content_schema import Source
+from advisor.distress import CrisisContent
 from advisor.faq_content import Answer, Content, QuestionAnswer
 from advisor.route.content import Question, RouteContent
 from advisor.route.profile import MAX_START_YEARS_AHEAD, PartialDate, Profile
@@ -204,3 +205,20 @@ def render_advice(recommendations: list[Recommendation], profile: Profile, today
     parts.append(f"{route.closing_text}\n{sources_text(route.closing_sources, 'Contact')}")
     parts.append(f"Last reviewed: {date_text(route.last_reviewed)}.")
     return "\n\n".join(parts)
+
+
+# --- replies the message checks give -----------------------------------------------------------
+
+
+def crisis_reply(crisis: CrisisContent) -> str:
+    """Kind words, the NHS routes, their sources, and an offer to carry on, in one message."""
+    lines = [crisis.reply, *(f"- {route}" for route in crisis.urgent_help)]
+    lines += [sources_text(crisis.sources), crisis.carry_on]
+    return "\n".join(lines)
+
+
+def personal_data_note(found: tuple[str, ...], interface: dict) -> str:
+    """Says once which kinds of personal details were taken out: "an e-mail address and a phone number"."""
+    names = [interface["personal_data_names"][kind] for kind in found]
+    items = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return " ".join(interface["personal_data_removed"].split()).format(items=items)

@@ -1,8 +1,10 @@
 """`python -m rasa_server ...`: the rasa command line, quiet, patched, with the server's settings from the environment.
 
-Every command checks action server responses with a validator built once (rasa_server/patches.py:
-the same check, a third of the CPU less). `rasa shell` wraps replies and reads input through
-rasa_server/terminal.py.
+Every command runs with rasa_server/patches.py installed: action server responses checked with a
+validator built once (a third of the CPU less), a failed or slow action call answered with a "try
+again in a minute" reply, and no Rasa version on `GET /`. Request bodies over 64 KB get a 413
+before they are read (advisor/server_settings.py RASA_SANIC_DEFAULTS). `rasa shell` wraps replies
+and reads input through rasa_server/terminal.py.
 
 For `rasa run` (the Rasa server), two settings come from the environment rather than the command
 line, so that a secret never shows in the process list:
@@ -20,7 +22,7 @@ quieten()
 
 from rasa.__main__ import main  # noqa: E402
 
-from advisor.server_settings import allowed_origins, apply_sanic_defaults  # noqa: E402
+from advisor.server_settings import allowed_origins, apply_rasa_sanic_defaults  # noqa: E402
 from rasa_server import patches, terminal  # noqa: E402
 
 
@@ -38,7 +40,7 @@ def server_options_from_environment(arguments: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    apply_sanic_defaults()
+    apply_rasa_sanic_defaults()
     try:
         sys.argv += server_options_from_environment(sys.argv[1:])
     except ValueError as problem:

@@ -87,6 +87,13 @@ def isolated_settings(workdir: Path, actions_port: int) -> dict[str, str]:
         "LOCK_STORE_HOST": "localhost",
         "LOCK_STORE_PORT": "6379",
         "LOCK_STORE_PASSWORD": "",
+        # Every test and benchmark client sends from 127.0.0.1, many messages a minute: no rate limits
+        # (tests/e2e/test_faults.py starts servers with the real ones).
+        "RATE_LIMIT_PER_SENDER": "0",
+        "RATE_LIMIT_PER_IP": "0",
+        # The burst tests (500 conversations at once on 2 shared cores) make action calls wait longer
+        # than the 5 s a user is kept waiting; test_faults.py tests the short timeout.
+        "ACTION_TIMEOUT_SECONDS": "60",
     }
 
 

@@ -1,8 +1,10 @@
 """The REST channel with input checks, served at /webhooks/rest/webhook like Rasa's own.
 
-Malformed requests get a 400 that says what is wrong; unusable messages (empty,
-too long, a "/" command naming a Rasa built-in) get a polite reply without
-touching the conversation; everything else goes to Rasa as usual.
+Malformed requests get a 4xx that says what is wrong (a body that is not
+`Content-Type: application/json` a 415, so that no web page can post into a conversation
+with a plain form or `text/plain` fetch); every message then passes the channel's
+MessageGate (rasa_server/channels/__init__.py), which either has Rasa answer it or answers
+itself (empty, too long, a command, crisis signposting, too many messages).
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor.message_checks import FAILURE_REPLY, MessageChecks, sender_problem
-from rasa_server.channels import handle_or_apologise, health
+from advisor.message_checks import FAILURE_REPLY, sender_problem
+from rasa_server.channels import MessageGate, handle_or_apologise, health
+
+JSON_ONLY = 'the body must be sent as Content-Type: application/json: {"sender": "...", "message": "..."}'
 
 
-def _bad_request(problem: str) -> HTTPResponse:
-    return response.json({"error": problem}, status=400)
+def _bad_request(problem: str, status: int = 400) -> HTTPResponse:
+    return response.json({"error": problem}, status=status)
+
+
+def is_json(request: Request) -> bool:
+    return (request.headers.get("content-type") or "").split(";")[0].strip().lower() == "application/json"
 
 
 def request_problem(body: Any) -> str | None:
@@ -38,7 +46,7 @@ def request_problem(body: Any) -> str | None:
 
 class GuardedRestInput(RestInput):
     def __init__(self, **check_settings: Any) -> None:
-        self.checks = MessageChecks.from_settings(**check_settings)
+        self.gate = MessageGate.from_settings(**check_settings)
 
     @classmethod
     def name(cls) -> str:
@@ -49,6 +57,8 @@ class GuardedRestInput(RestInput):
         return cls(**(credentials or {}))
 
     async def receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        if not is_json(request):
+            return _bad_request(JSON_ONLY, status=415)
         try:
             body = request.json
         except Exception:  # Sanic raises its own error type for unparsable JSON
@@ -57,16 +67,17 @@ class GuardedRestInput(RestInput):
         if problem:
             return _bad_request(problem)
         sender = body["sender"]
-        verdict = self.checks.check(body["message"])
-        if verdict.reply is not None:
-            return response.json([{"recipient_id": sender, "text": verdict.reply}])
         collector = CollectingOutputChannel()
 
-        async def apologise() -> None:
-            collector.messages.append({"recipient_id": sender, "text": FAILURE_REPLY})
+        async def send(text: str) -> None:
+            collector.messages.append({"recipient_id": sender, "text": text})
 
-        message = UserMessage(verdict.text, collector, sender, input_channel=self.name())
-        await handle_or_apologise(on_new_message, message, apologise)
+        async def process(text: str) -> None:
+            message = UserMessage(text, collector, sender, input_channel=self.name())
+            await handle_or_apologise(on_new_message, message, lambda: send(FAILURE_REPLY))
+
+        ip = request.remote_addr or request.ip
+        await self.gate.enter(body["message"], sender, ip, self.name(), send, process, pushes=False)
         return response.json(collector.messages)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -43,8 +43,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor.message_checks import DEFAULT_DOMAIN_PATH, DEFAULT_MAX_MESSAGE_CHARS, FAILURE_REPLY, MessageChecks
-from rasa_server.channels import health
+from advisor.message_checks import DEFAULT_DOMAIN_PATH, DEFAULT_MAX_MESSAGE_CHARS, FAILURE_REPLY
+from rasa_server.channels import health, message_checks
 from rasa_server.channels.slack_client import DEFAULT_SLACK_API_URL, AdvisorSlackBot, slack_unescape
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class GuardedSlackInput(SlackInput):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.checks = MessageChecks.from_settings(max_message_chars, domain_path)
+        self.checks = message_checks(max_message_chars=max_message_chars, domain_path=domain_path)
         self.api_url = api_url
         self._recent: RecentKeys | RedisRecentKeys | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -191,6 +191,11 @@ class GuardedSlackInput(SlackInput):
         output = self.get_output_channel(channel, thread)
         verdict = self.checks.check(text)
         if verdict.reply is None:
+            if verdict.note is not None:
+                # Which personal details were taken out: posted before Rasa's replies, the same way as a refusal.
+                await asyncio.wait(
+                    {self._schedule(output.send_text_message(sender_id, verdict.note))}, timeout=ACK_WAIT_SECONDS
+                )
             metadata = {"out_channel": channel, "thread_id": thread}
             message = UserMessage(verdict.text, output, sender_id, input_channel=self.name(), metadata=metadata)
             self._schedule(self._handle(on_new_message, message))

@@ -14,9 +14,8 @@ import asyncio
 import pytest
 import socketio
 
-from advisor.message_checks import DEFAULT_MAX_MESSAGE_CHARS, check_message, user_intents
+from advisor.message_checks import MessageChecks
 from advisor.render import links_as_slack
-from tests.conftest import ROOT
 from tests.e2e.fake_slack import as_replies, message_event, new_id, post_click, post_event
 from tests.e2e.servers import conversation
 
@@ -37,12 +36,12 @@ CONVERSATIONS = [
 ]  # fmt: skip
 
 
-ALLOWED_INTENTS = user_intents(ROOT / "domain.yml")
+CHECKS = MessageChecks.from_settings()
 
 
 def reaches_rasa(message: str) -> bool:
     """False for a message the channels' input checks answer themselves (the reply comes without a Rasa turn)."""
-    return check_message(message, ALLOWED_INTENTS, DEFAULT_MAX_MESSAGE_CHARS).reply is None
+    return CHECKS.check(message).reply is None
 
 
 def seen(replies: list[dict]) -> tuple[list[str], list[tuple[str, str]]]:

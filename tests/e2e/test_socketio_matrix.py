@@ -118,7 +118,7 @@ def test_malformed_events_get_a_reply_and_the_conversation_is_untouched(assistan
             assert "too long" in await tab.ask("HSST " * 4000)
             assert await tab.ask("/restart") == COMMAND_REPLY
             assert await tab.ask('/session_start{"x": 1}') == COMMAND_REPLY
-            assert (await tab.ask('/ask_hsse{"phd_year": "1850"}')).startswith(topic_openings("ask_hsse"))
+            assert await tab.ask('/ask_hsse{"phd_year": "1850"}') == COMMAND_REPLY  # not one of our buttons
             # Text the assistant cannot read gets a pointer to what it can do, never a guessed answer.
             pointers = (CONTENT.interface["fallback_intro"], CONTENT.interface["lost_track_intro"], "Sorry, that's")
             for odd in ["🙂🙂🙂", "什么是高级专科科学家培训？"]:
@@ -142,7 +142,7 @@ def test_a_one_megabyte_event_is_refused_and_the_server_carries_on(assistant):
             huge = Chat(assistant.base)
             await huge.__aenter__()
             try:
-                # Over engine.io's 1,000,000-byte packet limit the connection is closed; under it, "too long".
+                # Over the 64 KB request limit the connection is closed; under it, "too long".
                 await huge.client.emit("user_uttered", {"message": "x" * 1_000_000, "session_id": huge.session_id})
                 reply = await asyncio.wait_for(huge.replies.get(), 10) if huge.client.connected else None
             except (asyncio.TimeoutError, socketio.exceptions.SocketIOError):

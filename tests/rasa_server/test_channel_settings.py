@@ -16,7 +16,7 @@ def test_credentials_configure_the_guarded_channel_under_rasas_name(monkeypatch)
     assert channel.name() == "socketio"
     assert channel.session_persistence is True
     assert (channel.user_message_evt, channel.bot_message_evt) == ("user_uttered", "bot_uttered")
-    assert "ask_hsse" in channel.checks.allowed_intents
+    assert "ask_hsse" in channel.gate.checks.commands.intents
     assert channel.origin_allowed("http://localhost:8080")
     assert not channel.origin_allowed("https://attacker.example")
     assert not channel.origin_allowed(None)

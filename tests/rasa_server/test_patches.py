@@ -1,13 +1,20 @@
-"""The cached action-response check accepts and refuses exactly what Rasa's own check does, and the
-event-class table finds the classes Rasa's walk finds."""
+"""The patches: the cached action-response check accepts and refuses exactly what Rasa's own check does;
+the event-class table finds the classes Rasa's walk finds; a slow, unreachable or failing action server gets
+the "try again" reply (a slow fake action server here, the real one stopped and frozen in
+tests/e2e/test_faults.py)."""
+
+import asyncio
+import time
 
 import pytest
 from jsonschema import ValidationError
-from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event, SlotSet
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
+from advisor.server_settings import DEFAULT_ACTION_TIMEOUT_SECONDS
 from rasa_server import patches as action_response_check
+from rasa_server.patches import action_unavailable_reply
 
 GOOD = [
     {"events": [], "responses": [{"text": "hi"}]},
@@ -77,3 +84,107 @@ def test_an_event_class_defined_after_the_table_was_built_is_found():
         __hash__ = Event.__hash__
 
     assert Event.resolve_by_type("late_event_for_this_test") is LateEvent
+
+
+class FakeActionServer:
+    """An action server on a thread of its own that answers every call after `delay` seconds with `status`."""
+
+    def __init__(self, delay: float, status: int = 200, body: bytes = b'{"events": [], "responses": []}') -> None:
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(body)
+                except BrokenPipeError:  # the caller gave up waiting, as it should
+                    pass
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_action(url: str, events: list) -> list:
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    tracker = DialogueStateTracker.from_events("someone", events)
+    action = RemoteAction("action_answer_question", EndpointConfig(url))
+    return asyncio.run(action.run(CollectingOutputChannel(), None, tracker, Domain.empty()))
+
+
+@pytest.fixture
+def short_timeout(monkeypatch):
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "1")
+    action_response_check.install()
+    yield
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", str(DEFAULT_ACTION_TIMEOUT_SECONDS))
+    action_response_check.install()
+
+
+def test_a_slow_action_server_gets_the_try_again_reply_after_the_timeout(short_timeout):
+    slow = FakeActionServer(delay=5)
+    try:
+        started = time.monotonic()
+        events = run_action(slow.url, [UserUttered("What is HSSE?")])
+        assert time.monotonic() - started < 4
+    finally:
+        slow.close()
+    assert [(type(event), event.text) for event in events] == [(BotUttered, action_unavailable_reply())]
+    assert "try again in a minute" in action_unavailable_reply()
+
+
+def test_the_try_again_reply_is_sent_once_per_turn_and_later_actions_are_not_called(short_timeout):
+    said = [UserUttered("What is HSSE?"), BotUttered(action_unavailable_reply())]
+    slow = FakeActionServer(delay=5)
+    try:
+        started = time.monotonic()
+        assert run_action(slow.url, said) == []
+        assert time.monotonic() - started < 1
+    finally:
+        slow.close()
+    assert len(run_action("http://127.0.0.1:9/webhook", [*said, UserUttered("again")])) == 1
+
+
+def test_an_error_status_gets_the_try_again_reply_and_a_rejection_passes_through(short_timeout):
+    broken = FakeActionServer(delay=0, status=500, body=b"{}")
+    rejecting = FakeActionServer(delay=0, status=400, body=b'{"action_name": "action_answer_question", "error": "no"}')
+    try:
+        assert run_action(broken.url, [UserUttered("hi")])[0].text == action_unavailable_reply()
+        with pytest.raises(ActionExecutionRejection):
+            run_action(rejecting.url, [UserUttered("hi")])
+    finally:
+        broken.close()
+        rejecting.close()
+
+
+def test_a_message_is_encoded_once_for_the_crisis_check_and_the_nlu():
+    from rasa_server.nlu.sentence_encoder import SentenceEncoder
+    from tests.conftest import ROOT
+
+    action_response_check.install()
+    calls = []
+    original = SentenceEncoder._uncached_encode
+    SentenceEncoder._uncached_encode = lambda self, text: calls.append(text) or original(self, text)
+    try:
+        channel, featurizer = SentenceEncoder(ROOT / "build/minilm"), SentenceEncoder(ROOT / "build/minilm")
+        text = f"What is HSSE? {time.time()}"
+        assert channel.encode(text) is featurizer.encode(text)
+        assert calls == [text]
+    finally:
+        SentenceEncoder._uncached_encode = original
