@@ -42,7 +42,7 @@ $(VENV_STAMP): requirements.lock
 
 setup: $(VENV_STAMP) ## Create .venv and install the locked dependencies
 
-$(SPACY_PATTERNS): content/terms.yml tools/build_spacy_patterns.py $(VENV_STAMP)
+$(SPACY_PATTERNS): content/terms.yml content/specialisms.yml tools/build_spacy_patterns.py $(VENV_STAMP)
 	@$(BIN)/python tools/build_spacy_patterns.py content/terms.yml $@
 
 $(SPACY_PIPELINE): rasa_server/nlu/spacy_pipeline.cfg $(SPACY_PATTERNS)

@@ -244,14 +244,22 @@ class ValidateRouteAdviceForm(FormValidationAction):
             dispatcher.utter_message(text=noted_text(noted, ROUTE_CONTENT, READING))
         if not readings:
             return events  # nothing to read (a command or an FAQ question): Rasa lets its rule answer
-        return [*events, SlotSet(SKIPPED_SLOT, skipped), SlotSet(MISSES_SLOT, misses_after(tracker, requested, readings))]
+        return [
+            *events,
+            SlotSet(SKIPPED_SLOT, skipped),
+            SlotSet(MISSES_SLOT, misses_after(tracker, requested, readings)),
+        ]
 
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> EventType | None:
         skipped = skipped_in(tracker)
         try:
-            needed = [slot for slot in questions_needed(profile_from_slots(tracker.slots), dt.date.today(), ROUTE_CONTENT) if slot not in skipped]
+            needed = [
+                slot
+                for slot in questions_needed(profile_from_slots(tracker.slots), dt.date.today(), ROUTE_CONTENT)
+                if slot not in skipped
+            ]
         except ProfileError:
             # Only reachable if a slot was set around this form; start the questions again.
             needed = ["registration"]

@@ -19,7 +19,7 @@ from advisor.faq_content import Answer, Content
 from advisor.route.answers import OTHER, UNSURE, ReadingContent
 from advisor.route.content import Question, RouteContent
 from advisor.route.profile import QUESTION_ORDER, PartialDate, Profile
-from advisor.route.rules import Recommendation
+from advisor.route.rules import Recommendation, programme_start
 
 # How IPEM's recommendations are labelled wherever they are shown, so no one takes them for policy.
 IPEM_LABEL = "IPEM's recommendation from its HSST survey, not current NSHCS policy"
@@ -122,15 +122,16 @@ def advice_buttons(content: Content) -> list[Button]:
     ]
 
 
-def _answer_values(profile: Profile, route: RouteContent) -> dict[str, str]:
-    """What the {placeholders} of a reason say: the person's answers and the parameters."""
-    values = {name: number_text(parameter.value) for name, parameter in route.parameters.items()}
-    values["specialism"] = profile.specialism if profile.specialism not in (None, "other") else "your specialism"
+def _answer_values(profile: Profile, today: dt.date, route: RouteContent) -> dict[str, str]:
+    """What the {placeholders} of a label or reason say: the person's answers and today's parameters."""
+    values = {name: number_text(value) for name, value in route.values_on(today).items()}
+    specialism = route.specialism(profile.specialism)
+    values["specialism"] = profile.specialism if specialism else "your specialism"
+    values["theme"] = route.themes[specialism.theme] if specialism else "your theme"
     values["phd_year"] = partial_date_text(profile.phd_year) if profile.phd_year else "your PhD year"
-    values["consultant_years"] = number_text(profile.consultant_years) if profile.consultant_years is not None else ""
+    values["senior_years"] = number_text(profile.senior_years) if profile.senior_years is not None else ""
     values["wte"] = number_text(profile.wte) if profile.wte is not None else ""
-    length = route.value("hsst_length_years")
-    values["end_years"] = number_text(length / profile.wte if profile.wte else length)
+    values["start"] = f"{programme_start(profile, today, route):%B %Y}"
     return values
 
 
@@ -139,19 +140,23 @@ def render_recommendation(number: int, recommendation: Recommendation, values: d
     """Heading, reason, related IPEM recommendations, sources. An IPEM-based one is labelled in its heading."""
     text = route.advice[recommendation.id]
     numbers = text.ipem_recommendations
+    label, reason = text.label.format(**values), text.reason.format(**values)
     if text.basis == "ipem":
         # The reason already is IPEM's recommendation: label the heading rather than repeat it.
-        lines = [f"{number}. {text.label} ({IPEM_LABEL})", text.reason.format(**values)]
+        lines = [f"{number}. {label} ({IPEM_LABEL})", reason]
     else:
-        lines = [f"{number}. {text.label}", text.reason.format(**values), *ipem_notes(numbers, content)]
+        lines = [f"{number}. {label}", reason, *ipem_notes(numbers, content)]
     lines.append(sources_text(with_ipem_source(text.sources, numbers, content)))
     return "\n".join(lines)
 
 
-def render_advice(recommendations: list[Recommendation], profile: Profile, route: RouteContent,
+def render_advice(recommendations: list[Recommendation], profile: Profile, today: dt.date, route: RouteContent,
                   content: Content) -> str:  # fmt: skip
-    """One paragraph per recommendation (each becomes its own chat message), then where to confirm."""
-    values = _answer_values(profile, route)
+    """One paragraph per recommendation (each becomes its own chat message), then where to confirm.
+
+    Numbers in the texts are the parameters' values on `today`.
+    """
+    values = _answer_values(profile, today, route)
     parts = [content.interface["advice_intro"]]
     parts += [
         render_recommendation(number, each, values, route, content)

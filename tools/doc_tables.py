@@ -22,21 +22,32 @@ PAGE = ROOT / "docs" / "route-advisor.md"
 ADVICE_ID = re.compile(r'"([a-z_]+\.[a-z0-9_]+)"')
 
 
+def source_titles(route: RouteContent) -> dict[str, str]:
+    """The title each official page has in the content, by URL."""
+    titles = {parameter.source.url: parameter.source.title for parameter in route.parameters.values()}
+    titles.update({source.url: source.title for advice in route.advice.values() for source in advice.sources})
+    return titles
+
+
 def rules_table(route: RouteContent) -> str:
-    lines = ["| rule | encodes | can give |", "|---|---|---|"]
+    titles = source_titles(route)
+    lines = ["| rule | encodes (official pages) | our reading? | can give |", "|---|---|---|---|"]
     for each in RULES:
         # The recommendation ids a rule can give are the ids written in its body.
         gives = [found for found in ADVICE_ID.findall(inspect.getsource(each.decide)) if found in route.advice]
         ids = ", ".join(f"`{advice_id}`" for advice_id in dict.fromkeys(gives))
-        lines.append(f"| `{each.name}` | {each.reference} | {ids} |")
+        pages = "; ".join(f"[{titles[url]}]({url})" for url in each.reference)
+        reading = "yes (see below)" if "Reading:" in (each.decide.__doc__ or "") else "no"
+        lines.append(f"| `{each.name}` | {pages} | {reading} | {ids} |")
     return "\n".join(lines)
 
 
 def parameters_table(route: RouteContent) -> str:
-    lines = ["| parameter | value | meaning | source | checked |", "|---|---|---|---|---|"]
+    lines = ["| parameter | values (from date: value) | meaning | source | checked |", "|---|---|---|---|---|"]
     for name, parameter in route.parameters.items():
         source = f"[{parameter.source.title}]({parameter.source.url})"
-        lines.append(f"| `{name}` | {parameter.value} | {parameter.meaning} | {source} | {parameter.checked} |")
+        values = ", ".join(f"{start}: {value}" for start, value in parameter.values)
+        lines.append(f"| `{name}` | {values} | {parameter.meaning} | {source} | {parameter.checked} |")
     return "\n".join(lines)
 
 

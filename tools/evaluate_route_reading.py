@@ -72,7 +72,9 @@ def evaluate(heldout: dict, route: RouteContent, reading: ReadingContent, neares
         for item in items:
             parsed = parse_answer(slot, item["text"], TODAY, route, reading, None, nearest)
             if not is_expected(item, parsed, slot, route, reading):
-                misses.append({"text": item["text"], "expected": item["expect"], "got": reading_of(parsed, slot, route)})
+                misses.append(
+                    {"text": item["text"], "expected": item["expect"], "got": reading_of(parsed, slot, route)}
+                )
         scores[slot] = {"answers": len(items), "correct": len(items) - len(misses), "misses": misses}
     return scores
 
@@ -86,9 +88,7 @@ def table(rules: dict, with_nearest: dict) -> str:
         if not with_nearest[slot]["answers"]:
             continue
         n = with_nearest[slot]["answers"]
-        lines.append(
-            f"| {slot} | {n} | {rules[slot]['correct'] / n:.0%} | {with_nearest[slot]['correct'] / n:.0%} |"
-        )
+        lines.append(f"| {slot} | {n} | {rules[slot]['correct'] / n:.0%} | {with_nearest[slot]['correct'] / n:.0%} |")
     total = sum(score["answers"] for score in with_nearest.values())
     plain = sum(score["correct"] for score in rules.values())
     nearest = sum(score["correct"] for score in with_nearest.values())

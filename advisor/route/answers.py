@@ -27,7 +27,6 @@ import numpy as np
 
 from advisor.content_schema import is_number, is_text, one_line, read_yaml, require
 from advisor.route.content import RouteContent
-from advisor.route.rules import next_start
 from advisor.route.profile import (
     EARLIEST_PHD_YEAR,
     GOALS,
@@ -40,6 +39,7 @@ from advisor.route.profile import (
     YES_NO,
     YES_NO_UNSURE,
 )
+from advisor.route.rules import next_start
 
 UNSURE = "unsure"
 OTHER = "other"
@@ -61,7 +61,9 @@ NOT_A_COUNT = re.compile(r"\bband\s*\d+[a-d]?\b|\b(an?|i'm|im|i am)\s+\d[a-d]?\b
 SINCE_YEAR = re.compile(r"\bsince\s+(\d{4})\b", re.I)
 YEARS_AGO = re.compile(r"\b(\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\s+(years?|yrs?)\s+ago\b", re.I)
 NUMBER_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:or|-|–|to)\s*(\d+(?:\.\d+)?)")
-APPROXIMATE = re.compile(r"\b(about|around|roughly|approx\w*|nearly|almost|circa|ish|or so|maybe|think)\b|~|\+|ish\b", re.I)
+APPROXIMATE = re.compile(
+    r"\b(about|around|roughly|approx\w*|nearly|almost|circa|ish|or so|maybe|think)\b|~|\+|ish\b", re.I
+)
 # The year a PhD was awarded, when a message gives more than one ("viva 2012, awarded 2013").
 AWARD_YEAR = re.compile(r"\b(awarded|conferred|graduated|meant|got it|finished|completed)\D{0,15}(\d{4})\b", re.I)
 # "not 4" inside a correction ("8 years not 4") names the old answer, not the new one.
@@ -98,7 +100,11 @@ VOLUNTEERED_PATTERNS = (
     ("nhs_employed", re.compile(r"\b(not|n't) (employed by|work(ing)? for|work(ing)? in) the nhs\b", re.I), "no"),
     ("nhs_employed", re.compile(r"\b(i'm|i am) (employed by|working for|working in) the nhs\b", re.I), "yes"),
     ("wte", WORK_PATTERN, None),
-    ("senior_years", re.compile(r"\b\d+(\.\d+)? years? (at|as an?) (consultant|senior)\b", re.I), None),
+    (
+        "senior_years",
+        re.compile(r"\b\d+(\.\d+)? years? (at|as an?) (consultant|senior|principal|an appropriate)\b", re.I),
+        None,
+    ),
 )
 
 # --- phrases -----------------------------------------------------------------------------------
@@ -211,7 +217,9 @@ def fix_typos(text: str, vocabulary: frozenset[str]) -> str:
 
 
 def _vocabulary(*phrase_lists: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(word for phrases in phrase_lists for phrase in phrases for word in phrase.split() if word.isalpha())
+    return frozenset(
+        word for phrases in phrase_lists for phrase in phrases for word in phrase.split() if word.isalpha()
+    )
 
 
 def is_question_back(text: str) -> bool:
@@ -285,7 +293,9 @@ def parse_registration(raw: Any) -> Parsed:
     if _has(_without_negated(text), *EQUIVALENCE_PHRASES):
         return Parsed("equivalence_under_way", approximate=text != raw)
     # A plain no ("no, still training"), said first; "..., not AHCS" further on is no such answer.
-    if _has(" ".join(_words(text).split()[:2]), "not yet", "no", "nope", "not", "none") or _has(text, "trainee", "student"):
+    if _has(" ".join(_words(text).split()[:2]), "not yet", "no", "nope", "not", "none") or _has(
+        text, "trainee", "student"
+    ):
         return Parsed("not_registered")
     return Parsed(
         problem="Sorry, I couldn't tell how you're registered from that. Are you a clinical or a biomedical scientist?"
@@ -294,7 +304,9 @@ def parse_registration(raw: Any) -> Parsed:
 
 def _without_negated(text: str) -> str:
     """`text` without what it says someone lacks: "training — I haven't the experience for equivalence"."""
-    return re.sub(r"\b(no|not|haven't|havent|have not|don't|dont|never|without|lack|n't)\b[^,.;—–!?]*", " ", text, flags=re.I)
+    return re.sub(
+        r"\b(no|not|haven't|havent|have not|don't|dont|never|without|lack|n't)\b[^,.;—–!?]*", " ", text, flags=re.I
+    )
 
 
 def parse_goal(raw: Any) -> Parsed:
@@ -468,7 +480,7 @@ def parse_nation(raw: Any, names: Mapping[str, tuple[str, ...]]) -> Parsed:
     text = fix_typos(raw, _vocabulary(*names.values()))
     # Longer names first, and each found name taken out, so "Northern Ireland" is not also "Ireland".
     words, found = _words(text), set()
-    for length, nation, name in sorted(((len(n), nation, n) for nation, ns in names.items() for n in ns), reverse=True):
+    for _, nation, name in sorted(((len(n), nation, n) for nation, ns in names.items() for n in ns), reverse=True):
         if f" {name.lower()} " in words:
             found.add(nation)
             words = words.replace(f" {name.lower()} ", " | ")
@@ -476,7 +488,9 @@ def parse_nation(raw: Any, names: Mapping[str, tuple[str, ...]]) -> Parsed:
         return Parsed(found.pop(), approximate=text != raw)
     if not found and _is_unsure(text):
         return Parsed(UNSURE)
-    return Parsed(problem="Sorry, I couldn't tell where you work from that. England, Wales, Scotland, Northern Ireland, or outside the UK?")
+    return Parsed(
+        problem="Sorry, I couldn't tell where you work. England, Wales, Scotland, Northern Ireland, or outside the UK?"
+    )
 
 
 def parse_start_year(raw: Any, today: dt.date, content: RouteContent) -> Parsed:
@@ -565,9 +579,13 @@ def load_reading_content(directory: Path, faq_intents: tuple[str, ...]) -> Readi
         for value, texts in by_value.items():
             require(isinstance(texts, list) and all(is_text(t) for t in texts), where, f"examples.{slot}.{value}")
     texts = raw.get("texts")
-    require(isinstance(texts, Mapping) and set(READING_TEXTS) <= set(texts), where, f"texts: {', '.join(READING_TEXTS)}")
+    require(
+        isinstance(texts, Mapping) and set(READING_TEXTS) <= set(texts), where, f"texts: {', '.join(READING_TEXTS)}"
+    )
     nation_names = raw.get("nation_names")
-    require(isinstance(nation_names, Mapping) and set(nation_names) == set(NATIONS), where, "nation_names: every nation")
+    require(
+        isinstance(nation_names, Mapping) and set(nation_names) == set(NATIONS), where, "nation_names: every nation"
+    )
     return ReadingContent(
         threshold=float(nearest["threshold"]),
         margin=float(nearest["margin"]),

@@ -15,12 +15,21 @@ from typing import Any
 
 from advisor.content_schema import is_number
 
-REGISTRATIONS = ("clinical_scientist", "biomedical_scientist", "equivalence_under_way", "not_registered", "unsure")
+# hcpc_pending: applied to the HCPC (e.g. after the STP) and waiting; acs_route_2: on the Association of
+# Clinical Scientists' Route 2 (not AHCS equivalence); lapsed: HCPC registration has lapsed.
+REGISTRATIONS = ("clinical_scientist", "hcpc_pending", "biomedical_scientist", "equivalence_under_way", "acs_route_2",
+                 "lapsed", "not_registered", "unsure")  # fmt: skip
 GOALS = ("training", "recognition", "unsure")
+# Where the person works: HSST recruitment differs by nation (docs/route-advisor.md).
+NATIONS = ("england", "wales", "scotland", "northern_ireland", "elsewhere")
 YES_NO = ("yes", "no")
 YES_NO_UNSURE = ("yes", "no", "unsure")
+# Employed by the NHS in the specialism asked about, in another one, or not.
+NHS_EMPLOYMENTS = ("yes", "other_specialism", "no")
 EARLIEST_PHD_YEAR = 1950
-MAX_CONSULTANT_YEARS = 50
+MAX_SENIOR_YEARS = 50
+# How far ahead a start year may be given, counted from the next programme start (an answer limit, not policy).
+MAX_START_YEARS_AHEAD = 5
 
 # The order questions are asked in; questions_needed() picks the ones the rules still need.
 QUESTION_ORDER = (
@@ -28,12 +37,14 @@ QUESTION_ORDER = (
     "specialism",
     "bms_diploma",
     "goal",
-    "consultant_years",
+    "senior_years",
+    "nation",
     "nhs_employed",
     "employer_nomination",
     "has_phd",
     "phd_year",
     "phd_relevant",
+    "start_year",
     "wte",
 )
 
@@ -105,23 +116,28 @@ class Profile:
     specialism: str | None = None
     bms_diploma: str | None = None
     goal: str | None = None
-    consultant_years: float | None = None
+    senior_years: float | None = None
+    nation: str | None = None
     nhs_employed: str | None = None
     employer_nomination: str | None = None
     has_phd: str | None = None
     phd_year: PartialDate | None = None
     phd_relevant: str | None = None
+    start_year: int | None = None
     wte: float | None = None
 
     def __post_init__(self) -> None:
         _choice("registration", self.registration, REGISTRATIONS)
         _choice("bms_diploma", self.bms_diploma, YES_NO_UNSURE)
         _choice("goal", self.goal, GOALS)
-        _choice("nhs_employed", self.nhs_employed, YES_NO)
+        _choice("nation", self.nation, NATIONS)
+        _choice("nhs_employed", self.nhs_employed, NHS_EMPLOYMENTS)
         _choice("employer_nomination", self.employer_nomination, YES_NO_UNSURE)
         _choice("has_phd", self.has_phd, YES_NO)
         _choice("phd_relevant", self.phd_relevant, YES_NO_UNSURE)
-        _number("consultant_years", self.consultant_years, 0, MAX_CONSULTANT_YEARS, low_inclusive=True)
+        _number("senior_years", self.senior_years, 0, MAX_SENIOR_YEARS, low_inclusive=True)
+        if self.start_year is not None and (not isinstance(self.start_year, int) or isinstance(self.start_year, bool)):
+            raise ProfileError(f"start_year must be a year, not {self.start_year!r}")
         _number("wte", self.wte, 0, 1, low_inclusive=False)
         if self.specialism is not None and (not isinstance(self.specialism, str) or not self.specialism.strip()):
             raise ProfileError(f"specialism must be a name, not {self.specialism!r}")
@@ -141,7 +157,9 @@ class Profile:
         values = {key: value for key, value in answers.items() if value is not None}
         if "phd_year" in values:
             values["phd_year"] = PartialDate.parse(values["phd_year"])
-        for key in ("consultant_years", "wte"):
+        if isinstance(values.get("start_year"), str) and values["start_year"].strip().isdigit():
+            values["start_year"] = int(values["start_year"])
+        for key in ("senior_years", "wte"):
             if isinstance(values.get(key), int) and not isinstance(values[key], bool):
                 values[key] = float(values[key])
         return cls(**values)

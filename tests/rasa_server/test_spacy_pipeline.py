@@ -1,12 +1,10 @@
-"""The spaCy pipeline `make spacy` builds (rasa_server/nlu/spacy_pipeline.cfg, content/terms.yml): entities, lemmas."""
-
-from pathlib import Path
+"""The spaCy pipeline `make spacy` builds (spacy_pipeline.cfg, terms.yml, specialisms.yml): entities, lemmas."""
 
 import pytest
 import spacy
-import yaml
 
 from tests.conftest import ROOT
+from tools.build_spacy_patterns import all_terms
 
 PIPELINE = ROOT / "build" / "spacy" / "pipeline"
 
@@ -50,7 +48,7 @@ def test_text_without_domain_terms_has_no_entities(nlp):
 
 
 def test_every_term_variant_is_recognised_as_its_canonical_name(nlp):
-    terms = yaml.safe_load(Path(ROOT / "content" / "terms.yml").read_text(encoding="utf-8"))
+    terms = all_terms(ROOT / "content" / "terms.yml")
     for label, canonical_names in terms.items():
         for canonical, variants in canonical_names.items():
             for variant in variants:

@@ -38,8 +38,40 @@ def test_every_parameter_is_used_by_a_rule_or_an_advice_text():
     content = route_content()
     rules_source = inspect.getsource(rules)
     texts = " ".join(advice.reason for advice in content.advice.values())
+    texts += " ".join(advice.label for advice in content.advice.values())
     for name in content.parameters:
-        assert f'value("{name}")' in rules_source or f"{{{name}}}" in texts, name
+        assert f'value("{name}"' in rules_source or f"{{{name}}}" in texts, name
+
+
+def test_a_parameter_applies_from_the_date_of_its_value_so_a_new_rule_is_a_new_dated_value(content_copy):
+    edit(
+        content_copy, "route_parameters.yml", lambda d: d["phd_window_years"]["values"].update({dt.date(2027, 6, 1): 8})
+    )
+    parameter = route_content(content_copy).parameters["phd_window_years"]
+    assert parameter.on(dt.date(2027, 5, 31)) == 10
+    assert parameter.on(dt.date(2027, 6, 1)) == 8
+    with pytest.raises(ContentError, match="no value before"):
+        parameter.on(dt.date(2020, 1, 1))
+
+
+def test_the_specialisms_carry_their_themes_and_synonyms():
+    content = route_content()
+    assert set(content.themes.values()) == {
+        "Life Sciences", "Physical Sciences", "Physiological Sciences", "Clinical Biomedical Engineering",
+        "Bioinformatics",
+    }  # fmt: skip
+    expected = {"MR": "MRI", "ultrasound physics": "ultrasound", "Radiation Protection": "radiation safety",
+                "cardiac physiology": "cardiac science", "diagnostic radiology": "radiation safety",
+                "radiotheraphy": "radiotherapy", "clinical biomedical engineering": "clinical engineering"}  # fmt: skip
+    for typed, name in expected.items():
+        assert content.specialism_named(typed) == name, typed
+    assert content.specialism("clinical biochemistry").theme == "life_sciences"
+    assert content.specialism("clinical engineering").theme == "clinical_biomedical_engineering"
+    assert {name for name, each in content.specialism_details.items() if "ionising" in each.radiation} >= {
+        "radiotherapy", "nuclear medicine", "radiation safety"}  # fmt: skip
+    assert not content.specialism("ultrasound").radiation and content.specialism("MRI").radiation == {"mr"}
+    buttons = content.questions["specialism"].buttons
+    assert buttons[-1] == ("Other", "other") and ("MRI", "MRI") in buttons
 
 
 @pytest.mark.parametrize(
@@ -58,7 +90,16 @@ def test_every_parameter_is_used_by_a_rule_or_an_advice_text():
         ("route_advice.yml", lambda d: d.update(last_reviewed=dt.date(2099, 1, 1)), "in the future"),
         ("route_parameters.yml", lambda d: d["phd_window_years"].pop("source"), "phd_window_years"),
         ("route_parameters.yml", lambda d: d["phd_window_years"].pop("checked"), "checked must be a date"),
-        ("route_parameters.yml", lambda d: d["phd_window_years"].update(value="ten"), "positive number"),
+        (
+            "route_parameters.yml",
+            lambda d: d["phd_window_years"].update(values={dt.date(2026, 1, 1): "ten"}),
+            "positive number",
+        ),
+        ("route_parameters.yml", lambda d: d["phd_window_years"].update(values={"soon": 10}), "not a date"),
+        ("route_parameters.yml", lambda d: d["phd_window_years"].pop("values"), "values must map"),
+        ("route_advice.yml", lambda d: d["recommendations"]["route.hsse"].update(label="{salary} a year"), "salary"),
+        ("specialisms.yml", lambda d: d["specialisms"]["MRI"].update(theme="astrology"), "theme"),
+        ("specialisms.yml", lambda d: d["specialisms"]["MRI"].update(radiation=["cosmic"]), "radiation"),
         ("route_questions.yml", lambda d: d["wte"].pop("text"), "text is missing"),
     ],
 )

@@ -121,7 +121,11 @@ def test_a_correction_changes_the_earlier_answer_and_no_phd_clears_its_year():
 
 def test_the_form_finishes_when_the_rules_need_nothing_more():
     _, events = run(ValidateRouteAdviceForm(), tracker("not registered yet", "inform", requested="registration"))
-    assert slot_sets(events) == {"registration": "not_registered", "requested_slot": None, **bookkeeping("registration", 0)}
+    assert slot_sets(events) == {
+        "registration": "not_registered",
+        "requested_slot": None,
+        **bookkeeping("registration", 0),
+    }
 
 
 def test_the_advice_lists_recommendations_with_reasons_and_sources_and_marks_ipem():
@@ -238,7 +242,9 @@ def test_a_question_back_is_answered_then_asked_again_with_no_miss():
 
 def test_an_approximate_answer_is_said_back():
     slots = {"registration": "clinical_scientist", "specialism": "MRI", "goal": "recognition"}
-    messages, events = run(ValidateRouteAdviceForm(), tracker("5 or 6", "inform", slots=slots, requested="senior_years"))
+    messages, events = run(
+        ValidateRouteAdviceForm(), tracker("5 or 6", "inform", slots=slots, requested="senior_years")
+    )
     assert slot_sets(events)["senior_years"] == 5.0
     assert messages[0]["text"] == "I've taken that as 5 years at a senior level."
 
