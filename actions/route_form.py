@@ -131,6 +131,12 @@ def accepts(slot: str, value: Any) -> bool:
     return True
 
 
+def is_new(slot: str, raw: Any, answers: dict[str, Any]) -> bool:
+    """An answer that changes something, or that cannot be read (so that its problem is said)."""
+    value = read(slot, raw).value
+    return value is None or value != answers.get(slot)
+
+
 def about_another_question(text: str, given: dict[str, Any]) -> bool:
     """A sentence that answers another yes/no question ("sorry, I don't have a PhD", "I'm not sure my
     employer would nominate me") is not also an answer to the one asked, unless it starts with one."""
@@ -193,8 +199,10 @@ class ValidateRouteAdviceForm(FormValidationAction):
                     if tracker.get_slot(slot) is None:
                         raw_answers[slot] = raw
         # A button or /inform message carries its answers as entities; typed text may volunteer some.
-        given = answers_given(latest, answers_in(tracker))
-        raw_answers.update(given)
+        answers = answers_in(tracker)
+        given = answers_given(latest, answers)
+        # Only what is new: a specialism named again in a later message is not noted again.
+        raw_answers.update({slot: raw for slot, raw in given.items() if is_new(slot, raw, answers)})
         if requested in QUESTION_ORDER and requested not in given and not about_another_question(text, given):
             raw_answers[requested] = text
         return [SlotSet(slot, raw) for slot, raw in raw_answers.items()]
