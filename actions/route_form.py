@@ -65,9 +65,11 @@ DEPENDENT_ANSWERS = {
 
 
 def recognised_specialism(message: dict[str, Any]) -> str | None:
-    return next(
+    """The canonical name of the specialism the entity ruler found (its value is the text as typed)."""
+    value = next(
         (entity.get("value") for entity in message.get("entities") or [] if entity.get("entity") == "specialism"), None
     )
+    return ROUTE_CONTENT.specialism_named(value) or value if isinstance(value, str) else value
 
 
 def sent_answers(message: dict[str, Any]) -> dict[str, Any]:
@@ -326,9 +328,12 @@ class AskQuestion:
         question = ROUTE_CONTENT.questions[self.slot]
         if misses_of(tracker, self.slot) >= MAX_ASKS - 1:
             dispatcher.utter_message(text=so_far_text(answers_in(tracker), ROUTE_CONTENT, READING))
-            dispatcher.utter_message(text=question.text, buttons=second_ask_buttons(question, READING))
+            buttons = second_ask_buttons(question, dt.date.today(), ROUTE_CONTENT, READING)
+            dispatcher.utter_message(text=question.text, buttons=buttons)
         else:
-            dispatcher.utter_message(text=question.text, buttons=question_buttons(question))
+            dispatcher.utter_message(
+                text=question.text, buttons=question_buttons(question, dt.date.today(), ROUTE_CONTENT)
+            )
         return []
 
 

@@ -18,8 +18,8 @@ from advisor.content_schema import Source
 from advisor.faq_content import Answer, Content
 from advisor.route.answers import OTHER, UNSURE, ReadingContent
 from advisor.route.content import Question, RouteContent
-from advisor.route.profile import QUESTION_ORDER, PartialDate, Profile
-from advisor.route.rules import Recommendation, programme_start
+from advisor.route.profile import MAX_START_YEARS_AHEAD, QUESTION_ORDER, PartialDate, Profile
+from advisor.route.rules import Recommendation, next_start, programme_start
 
 # How IPEM's recommendations are labelled wherever they are shown, so no one takes them for policy.
 IPEM_LABEL = "IPEM's recommendation from its HSST survey, not current NSHCS policy"
@@ -110,9 +110,16 @@ def topic_buttons(content: Content) -> list[Button]:
 # --- the route advisor -------------------------------------------------------------------------
 
 
-def question_buttons(question: Question) -> list[Button]:
-    """Each button sends its value as the answer to its question, as `/inform{"slot": "value"}`."""
-    return [button(title, "/inform" + json.dumps({question.slot: value})) for title, value in question.buttons]
+def question_buttons(question: Question, today: dt.date, route: RouteContent) -> list[Button]:
+    """Each button sends its value as the answer to its question, as `/inform{"slot": "value"}`.
+
+    The start-year question's buttons depend on the date: the years the advisor accepts, from the next start.
+    """
+    choices = question.buttons
+    if question.slot == "start_year":
+        first = next_start(today, route).year
+        choices = tuple((str(year), str(year)) for year in range(first, first + MAX_START_YEARS_AHEAD + 1))
+    return [button(title, "/inform" + json.dumps({question.slot: value})) for title, value in choices]
 
 
 def advice_buttons(content: Content) -> list[Button]:
@@ -220,9 +227,11 @@ def advice_summary(answers: Mapping[str, Any], route: RouteContent, reading: Rea
     return reading.texts["summary"].format(answers=answers_said_back(answers, route, reading))
 
 
-def second_ask_buttons(question: Question, reading: ReadingContent) -> list[Button]:
+def second_ask_buttons(
+    question: Question, today: dt.date, route: RouteContent, reading: ReadingContent
+) -> list[Button]:
     """The question's buttons, plus "Not sure / skip" unless it already has a "not sure" button."""
-    buttons = question_buttons(question)
+    buttons = question_buttons(question, today, route)
     if UNSURE not in (value for _, value in question.buttons):
         buttons.append(button(reading.texts["skip_button"], "/inform" + json.dumps({question.slot: UNSURE})))
     return buttons

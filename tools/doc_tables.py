@@ -1,8 +1,8 @@
-"""The route advisor's rule and parameter tables in docs/route-advisor.md, generated from the code and content.
+"""The route advisor's rule, parameter and specialism tables in docs/route-advisor.md, generated from code and content.
 
-The tables sit between `<!-- rules:start -->` / `<!-- rules:end -->` and `<!-- parameters:start -->` /
-`<!-- parameters:end -->`. `python -m tools.doc_tables` rewrites them; tests/unit/test_docs.py fails
-when the page no longer matches what this module generates, so the tables cannot drift from the code.
+The tables sit between `<!-- NAME:start -->` and `<!-- NAME:end -->` for NAME in rules, parameters and
+specialisms. `python -m tools.doc_tables` rewrites them; tests/unit/test_docs.py fails when the page
+no longer matches what this module generates, so the tables cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -51,8 +51,22 @@ def parameters_table(route: RouteContent) -> str:
     return "\n".join(lines)
 
 
+def specialisms_table(route: RouteContent) -> str:
+    lines = ["| theme | specialisms (notes the advice adds) |", "|---|---|"]
+    for theme, theme_name in route.themes.items():
+        names = []
+        for name, each in route.specialism_details.items():
+            if each.theme == theme:
+                flags = (("ionising" in each.radiation, "MPE"), ("mr" in each.radiation, "MRSE"),
+                         (each.competitive, "competitive"))  # fmt: skip
+                notes = [note for flag, note in flags if flag]
+                names.append(f"{name} ({', '.join(notes)})" if notes else name)
+        lines.append(f"| {theme_name} | {'; '.join(names)} |")
+    return "\n".join(lines)
+
+
 def tables(route: RouteContent) -> dict[str, str]:
-    return {"rules": rules_table(route), "parameters": parameters_table(route)}
+    return {"rules": rules_table(route), "parameters": parameters_table(route), "specialisms": specialisms_table(route)}
 
 
 def with_tables(page: str, route: RouteContent) -> str:

@@ -78,6 +78,8 @@ PHD = re.compile(
 # "if I have a PhD" is a hypothetical, not an answer.
 HYPOTHETICAL_PHD = re.compile(r"\b(if|whether|assuming|suppose)\b[^.?!]{0,20}\b" + PHD_WORD, re.IGNORECASE)
 NO_PHD = re.compile(r"\b(no|not|don'?t|do not|haven'?t|without|never)\b[^.?!]{0,25}\b" + PHD_WORD, re.IGNORECASE)
+# "not AHCS", "no AHCS registration": a statement about AHCS, not about being registered at all.
+NOT_AHCS = re.compile(r"\b(not|no|without)\b(?: \w+){0,2} ahcs\b(?: registration)?", re.IGNORECASE)
 # Said to change an answer already given ("sorry, I meant 2016", "actually it's 4 days").
 CORRECTION = re.compile(r"\b(sorry|actually|i meant|meant|correction|change|instead|rather|mistake|typo)\b", re.I)
 WORK_PATTERN = re.compile(
@@ -278,20 +280,21 @@ def parse_registration(raw: Any) -> Parsed:
         return Parsed(UNSURE)
     if _has(text, *LAPSED_PHRASES):
         return Parsed("lapsed", approximate=text != raw)
+    # Before the clinical scientist phrases: "the Association of Clinical Scientists' Route 2".
+    if _has(text, *ACS_ROUTE_PHRASES):
+        return Parsed("acs_route_2", approximate=text != raw)
+    # "AHCS, equivalence application pending" is equivalence under way, not a pending HCPC application.
+    if _has(_without_negated(text), *EQUIVALENCE_PHRASES) and not _has(text, *CLINICAL_PHRASES, *BIOMEDICAL_PHRASES):
+        return Parsed("equivalence_under_way", approximate=text != raw)
     if _has(text, *APPLIED_PHRASES):
         return Parsed("hcpc_pending", approximate=text != raw)
     if _has(text, *NOT_REGISTERED_PHRASES):
         return Parsed("not_registered")
-    # Before the clinical scientist phrases: "the Association of Clinical Scientists' Route 2".
-    if _has(text, *ACS_ROUTE_PHRASES):
-        return Parsed("acs_route_2", approximate=text != raw)
     # "HCPC clinical scientist, not AHCS" names the register it is on first.
     if _has(text, *CLINICAL_PHRASES):
         return Parsed("clinical_scientist", approximate=text != raw)
     if _has(text, *BIOMEDICAL_PHRASES):
         return Parsed("biomedical_scientist", approximate=text != raw)
-    if _has(_without_negated(text), *EQUIVALENCE_PHRASES):
-        return Parsed("equivalence_under_way", approximate=text != raw)
     # A plain no ("no, still training"), said first; "..., not AHCS" further on is no such answer.
     if _has(" ".join(_words(text).split()[:2]), "not yet", "no", "nope", "not", "none") or _has(
         text, "trainee", "student"
@@ -737,6 +740,7 @@ def volunteered_answers(text: str, recognised_specialism: str | None, specialism
         match = pattern.search(text)
         if match and slot not in found:
             found[slot] = value if value is not None else match.group(0)
+    text = NOT_AHCS.sub(" ", text)  # "HCPC clinical scientist, not registered with AHCS" is registered
     if _has(text, *NOT_REGISTERED_PHRASES):
         found["registration"] = "not_registered"
     elif _has(text, *LAPSED_PHRASES) and _has(text, "registration", "registered", "hcpc"):

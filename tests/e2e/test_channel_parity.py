@@ -30,8 +30,9 @@ CONVERSATIONS = [
     # The route advisor: its questions' buttons, a typed answer, a bad answer and the sourced advice.
     [("I'm an MRI physicist with a PhD from 2019, which route suits me?", "are you registered"),
      ('/inform{"registration": "clinical_scientist"}', "training to consultant level"),
-     ("training", "employed by the NHS"), ("yes", "nominate"), ("banana", "yes or a no"), ("yes", "relevant"),
-     ('/inform{"phd_relevant": "yes"}', "full-time week"), ("0.8", "Imaging track")],
+     ("training", "Where do you work"), ('/inform{"nation": "england"}', "employed by the NHS"), ("yes", "nominate"),
+     ("banana", "yes or a no"), ("yes", "relevant"), ('/inform{"phd_relevant": "yes"}', "expect to start"),
+     ("2028", "full-time week"), ("0.8", "Imaging track")],
 ]  # fmt: skip
 
 

@@ -117,10 +117,13 @@ def test_mri_physicist_with_a_2019_phd_walks_through_to_imaging_track_and_sectio
     assert "are you registered" in texts(first)
     assert [b["title"] for b in first[-1]["buttons"]][0] == "HCPC clinical scientist"
     assert "HSST" in texts(assistant.ask(sender, '/inform{"registration": "clinical_scientist"}'))
-    assert "NHS" in texts(assistant.ask(sender, "I want training"))
+    assert "Where do you work" in texts(assistant.ask(sender, "I want training"))
+    assert "NHS" in texts(assistant.ask(sender, '/inform{"nation": "england"}'))
     assert "nominate" in texts(assistant.ask(sender, "yes"))
     assert "relevant" in texts(assistant.ask(sender, "yes they would"))
-    assert "full-time week" in texts(assistant.ask(sender, "yes, it's in MR physics"))
+    # A 2019 PhD reaches 10 years within the starts the advisor counts, so it asks when.
+    assert "expect to start" in texts(assistant.ask(sender, "yes, it's in MR physics"))
+    assert "full-time week" in texts(assistant.ask(sender, "2028"))
     advice = texts(assistant.ask(sender, "full time"))
     assert "HSST, in-service route" in advice
     assert "Track: IPEM recommends the Imaging track for MRI staff" in advice
@@ -136,7 +139,7 @@ def test_mri_physicist_with_a_2019_phd_walks_through_to_imaging_track_and_sectio
 def test_an_inform_command_with_a_bad_year_is_asked_again_and_never_stored(assistant):
     sender = conversation()
     assistant.ask(sender, "which route suits me")
-    for answer in ('/inform{"registration": "clinical_scientist"}', "radiotherapy", "training", "no", "yes"):
+    for answer in ('/inform{"registration": "clinical_scientist"}', "radiotherapy", "training", "England", "no", "yes"):
         assistant.ask(sender, answer)
     reply = texts(assistant.ask(sender, '/inform{"phd_year": "1850"}'))
     assert "too early" in reply and "Which year was your PhD awarded?" in reply
@@ -160,7 +163,8 @@ def test_a_question_mid_way_is_answered_then_the_check_carries_on_and_stop_clear
 def test_correcting_an_answer_after_the_advice_gives_new_advice(assistant):
     sender = conversation()
     answers = ["which route suits me", '/inform{"registration": "clinical_scientist"}', '/inform{"specialism": "MRI"}',
-               '/inform{"goal": "training"}', '/inform{"nhs_employed": "yes"}', '/inform{"employer_nomination": "yes"}',
+               '/inform{"goal": "training"}', '/inform{"nation": "england"}', '/inform{"nhs_employed": "yes"}',
+               '/inform{"employer_nomination": "yes"}',
                '/inform{"has_phd": "no"}']  # fmt: skip
     for answer in answers:
         assistant.ask(sender, answer)
@@ -174,8 +178,8 @@ def test_the_check_started_from_an_faq_answer_uses_what_was_said_before(assistan
     sender = conversation()
     faq = assistant.ask(sender, "I'm an MRI physicist with a PhD from 2019. Can I skip Part C?")
     assert faq[-1]["buttons"] == [{"title": "Check which route fits me", "payload": "/ask_route_advice"}]
-    asked = [texts(assistant.ask(sender, message)) for message in
-             ("/ask_route_advice", "I'm a registered clinical scientist", "training", "yes", "yes")]  # fmt: skip
+    answers = ("/ask_route_advice", "I'm a registered clinical scientist", "training", "England", "yes", "yes")
+    asked = [texts(assistant.ask(sender, message)) for message in answers]
     assert "Which specialism" not in " ".join(asked) and "Which year" not in " ".join(asked)
     assert "relevant" in asked[-1]
     assert slots_of(assistant, sender) | {"specialism": "MRI", "phd_year": 2019} == slots_of(assistant, sender)

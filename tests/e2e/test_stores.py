@@ -30,10 +30,11 @@ QUESTIONS = [
 ROUTE_CHECK = [
     ("I'm an MRI physicist with a PhD from 2019, which route suits me?", "are you registered"),
     ("I'm a registered clinical scientist", "training to consultant level"),
-    ("training", "employed by the NHS"),
+    ("training", "Where do you work"),
+    ("England", "employed by the NHS"),
 ]
-SLOTS_SO_FAR = {"registration": "clinical_scientist", "specialism": "MRI", "goal": "training", "has_phd": "yes",
-                "phd_year": 2019, "requested_slot": "nhs_employed"}  # fmt: skip
+SLOTS_SO_FAR = {"registration": "clinical_scientist", "specialism": "MRI", "goal": "training", "nation": "england",
+                "has_phd": "yes", "phd_year": 2019, "requested_slot": "nhs_employed"}  # fmt: skip
 
 
 def user_texts(events: list) -> list[str]:

@@ -8,6 +8,7 @@ cites), `not` (a recommendation is absent), or `asks` (the questions still to as
 
 import datetime as dt
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 import yaml
 
 from advisor.faq_content import load_content
-from advisor.render import render_advice
+from advisor.render import question_buttons, render_advice
 from advisor.route.answers import load_reading_content, parse_answer
 from advisor.route.content import load_route_content
 from advisor.route.profile import (
@@ -183,3 +184,13 @@ def test_ten_years_before_a_leap_day_is_the_28th_of_february():
 def test_the_start_year_question_is_only_asked_when_the_window_depends_on_it():
     asked = [profile for profile in ALL_PROFILES if profile.start_year is not None]
     assert asked and all(profile.phd_year is not None and profile.phd_year.year in (2017, 2019) for profile in asked)
+
+
+def test_the_start_year_buttons_are_the_years_accepted_from_the_next_start():
+    buttons = question_buttons(ROUTE_CONTENT.questions["start_year"], DEFAULT_TODAY, ROUTE_CONTENT)
+    assert [each["title"] for each in buttons] == [str(year) for year in range(2027, 2033)]
+    for each in buttons:
+        value = json.loads(each["payload"].removeprefix("/inform"))["start_year"]
+        assert parse_answer("start_year", value, DEFAULT_TODAY, ROUTE_CONTENT, READING).problem is None
+    assert parse_answer("start_year", "2026", DEFAULT_TODAY, ROUTE_CONTENT, READING).problem
+    assert parse_answer("start_year", "2033", DEFAULT_TODAY, ROUTE_CONTENT, READING).problem
