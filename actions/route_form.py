@@ -73,11 +73,15 @@ def recognised_specialism(message: dict[str, Any]) -> str | None:
 
 
 def sent_answers(message: dict[str, Any]) -> dict[str, Any]:
-    """Answers carried as entities named after a question: buttons and typed `/inform{...}`."""
+    """Answers carried as entities named after a question: buttons and typed `/inform{...}`.
+
+    Only for messages that are such a command: in typed text, a specialism entity is the entity
+    ruler's (recognised_specialism), not an answer sent.
+    """
     return {
         entity["entity"]: entity.get("value")
         for entity in message.get("entities") or []
-        if entity.get("entity") in QUESTION_ORDER and entity.get("entity") != "specialism"
+        if entity.get("entity") in QUESTION_ORDER
     }
 
 
@@ -207,6 +211,8 @@ class ValidateRouteAdviceForm(FormValidationAction):
         raw_answers.update({slot: raw for slot, raw in given.items() if is_new(slot, raw, answers)})
         if requested in QUESTION_ORDER and requested not in given and not about_another_question(text, given):
             raw_answers[requested] = text
+        elif requested in QUESTION_ORDER and text.startswith("/") and not given:
+            raw_answers[requested] = None  # a command that answers nothing: a miss, said so, never a silent loop
         return [SlotSet(slot, raw) for slot, raw in raw_answers.items()]
 
     async def get_validation_events(

@@ -287,3 +287,16 @@ def test_a_long_message_about_something_else_is_not_read_as_the_answer():
     )
     sets = slot_sets(events)
     assert sets["employer_nomination"] == "unsure" and "phd_relevant" not in sets
+
+
+def test_a_specialism_button_is_an_answer():
+    slots = {"registration": "clinical_scientist"}
+    entities = [{"entity": "specialism", "value": "MRI"}]
+    _, events = run(ValidateRouteAdviceForm(), tracker('/inform{"specialism": "MRI"}', "inform", entities, slots=slots,
+                                                       requested="specialism"))  # fmt: skip
+    assert slot_sets(events)["specialism"] == "MRI"
+
+
+def test_a_command_that_answers_nothing_is_a_miss_never_a_silent_loop():
+    messages, events = run(ValidateRouteAdviceForm(), tracker("/inform{}", "inform", requested="registration"))
+    assert slot_sets(events)[MISSES_SLOT] == {"slot": "registration", "count": 1} and messages
