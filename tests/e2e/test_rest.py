@@ -9,7 +9,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from actions.wiring import CONTENT
+from actions.wiring import CONTENT, ROUTE_CONTENT
 from advisor.message_checks import COMMAND_REPLY, EMPTY_REPLY
 from advisor.render import IPEM_LABEL
 from tests.e2e.servers import conversation, texts
@@ -154,7 +154,7 @@ def test_a_question_mid_way_is_answered_then_the_check_carries_on_and_stop_clear
     assistant.ask(sender, "I'm a registered clinical scientist")
     mid = texts(assistant.ask(sender, "How long does HSST take?"))
     assert CONTENT.answers["ask_programme_structure"].text.split("\n")[0] in mid
-    assert mid.rstrip().endswith("Which specialism do you work in, or want to train in?")
+    assert mid.rstrip().endswith(ROUTE_CONTENT.questions["specialism"].text)
     stopped = texts(assistant.ask(sender, "stop"))
     assert "stopped the route check" in stopped
     assert slots_of(assistant, sender)["registration"] is None
