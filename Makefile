@@ -99,7 +99,7 @@ evaluate: $(MODEL) evaluate-reading ## NLU accuracy: 5-fold cross-validation and
 	@$(BIN)/python tools/evaluate_nlu.py
 
 evaluate-reading: $(ENCODER) ## Typed-answer reading accuracy per question, on the held-out answers (seconds)
-	@$(BIN)/python tools/evaluate_route_reading.py
+	@$(BIN)/python -m tools.evaluate_route_reading
 
 # --- checks ----------------------------------------------------------------------------------
 test: system-deps lint validate test-stories pytest ## Run all tests (what CI runs)

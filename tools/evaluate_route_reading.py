@@ -5,7 +5,7 @@ never used to tune it) as the route advisor reads it, once with the plain rules 
 with the nearest labelled example (the MiniLM encoder) where they stop, and reports per question
 the share read as expected. Writes results/route_reading.md and results/route_reading.json.
 
-Usage: python tools/evaluate_route_reading.py [--misses]   (--misses also lists the misreadings)
+Usage: python -m tools.evaluate_route_reading [--misses]   (--misses also lists the misreadings)
 """
 
 from __future__ import annotations
@@ -13,17 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from advisor.faq_content import load_content  # noqa: E402
-from advisor.route.answers import (  # noqa: E402
+from advisor.faq_content import load_content
+from advisor.route.answers import (
     UNSURE,
     NearestExamples,
     Parsed,
@@ -31,10 +27,11 @@ from advisor.route.answers import (  # noqa: E402
     load_reading_content,
     parse_answer,
 )
-from advisor.route.content import RouteContent, load_route_content  # noqa: E402
-from advisor.route.profile import QUESTION_ORDER  # noqa: E402
-from rasa_server.nlu.sentence_encoder import SentenceEncoder  # noqa: E402
+from advisor.route.content import RouteContent, load_route_content
+from advisor.route.profile import QUESTION_ORDER
+from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
+ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "heldout" / "typed_answers.yml"
 RESULTS = ROOT / "results"
 # The day the held-out set's expectations were written for ("next year" is 2027).
