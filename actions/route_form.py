@@ -232,12 +232,14 @@ class ValidateRouteAdviceForm(FormValidationAction):
         events: list[EventType] = []
         noted: dict[str, Any] = {}
         for slot, parsed in readings.items():
-            if parsed.question:
+            if parsed.question and slot == requested:
                 # A question back: answered, then the question is asked again; no miss.
                 answer = CONTENT.answers[READING.explained_by[slot]]
                 dispatcher.utter_message(text=render_answer(answer, CONTENT))
                 events.append(SlotSet(slot, None))
                 continue
+            if parsed.question:
+                continue  # a question is no correction of an earlier answer, which stays as it was
             value = parsed.value
             if parsed.problem and slot == requested and misses_of(tracker, slot) + 1 >= MAX_ASKS:
                 value = UNSURE

@@ -300,3 +300,10 @@ def test_a_specialism_button_is_an_answer():
 def test_a_command_that_answers_nothing_is_a_miss_never_a_silent_loop():
     messages, events = run(ValidateRouteAdviceForm(), tracker("/inform{}", "inform", requested="registration"))
     assert slot_sets(events)[MISSES_SLOT] == {"slot": "registration", "count": 1} and messages
+
+
+def test_a_question_never_clears_an_earlier_answer():
+    slots = answered_except("wte")
+    _, events = run(ValidateRouteAdviceForm(), tracker("sorry, what if it was 2023?", "nlu_fallback", slots=slots,
+                                                       requested="wte"))  # fmt: skip
+    assert "phd_year" not in slot_sets(events)
