@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.tracker_reading import (
     MISSES_SLOT,
     SKIPPED_SLOT,
+    answers_before_latest_message,
     answers_in,
     latest_intent,
     misses_of,
@@ -231,6 +232,7 @@ class ValidateRouteAdviceForm(FormValidationAction):
                 readings.setdefault(slot, read(slot, raw))
         events: list[EventType] = []
         noted: dict[str, Any] = {}
+        before = answers_before_latest_message(tracker)
         for slot, parsed in readings.items():
             if parsed.question and slot == requested:
                 # A question back: answered, then the question is asked again; no miss.
@@ -246,7 +248,7 @@ class ValidateRouteAdviceForm(FormValidationAction):
                 dispatcher.utter_message(text=READING.texts["taken_as_unsure"])
             elif parsed.problem:
                 dispatcher.utter_message(text=parsed.problem)
-            elif slot != requested:
+            elif slot != requested and value != before.get(slot):
                 noted[slot] = value
             elif parsed.approximate:
                 dispatcher.utter_message(text=taken_as_text(slot, value, ROUTE_CONTENT, READING))

@@ -35,3 +35,20 @@ def misses_of(tracker: Tracker, slot: str | None) -> int:
 def skipped_in(tracker: Tracker) -> list[str]:
     skipped = tracker.get_slot(SKIPPED_SLOT)
     return [slot for slot in skipped if slot in QUESTION_ORDER] if isinstance(skipped, list) else []
+
+
+def answers_before_latest_message(tracker: Tracker) -> dict[str, Any]:
+    """The route advisor's answers as they were when the latest message arrived.
+
+    When the form starts, Rasa hands it every answer already given again, so only an answer that
+    differs from this is new (and said back as noted).
+    """
+    answers: dict[str, Any] = {}
+    events = tracker.events
+    last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events))
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") in QUESTION_ORDER:
+            answers[event["name"]] = event.get("value")
+        elif event.get("event") in ("restart", "session_started"):
+            answers = {}
+    return {slot: value for slot, value in answers.items() if value is not None}

@@ -307,3 +307,13 @@ def test_a_question_never_clears_an_earlier_answer():
     _, events = run(ValidateRouteAdviceForm(), tracker("sorry, what if it was 2023?", "nlu_fallback", slots=slots,
                                                        requested="wte"))  # fmt: skip
     assert "phd_year" not in slot_sets(events)
+
+
+def test_a_correction_after_the_advice_notes_only_what_changed():
+    # As the form starts again, Rasa passes every answer already given back to it for checking.
+    earlier = [{"event": "slot", "name": slot, "value": value} for slot, value in MRI_PROFILE.items()]
+    conversation = tracker("sorry, I meant 2023", "inform", slots=MRI_PROFILE, earlier=earlier)
+    conversation.events.extend({"event": "slot", "name": slot, "value": value} for slot, value in MRI_PROFILE.items())
+    messages, events = run(ValidateRouteAdviceForm(), conversation)
+    assert slot_sets(events)["phd_year"] == 2023
+    assert [message["text"] for message in messages] == ["Noted: PhD 2023."]
