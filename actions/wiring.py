@@ -29,7 +29,7 @@ READING = load_reading_content(CONTENT_DIR, tuple(CONTENT.answers))
 
 @functools.cache
 def _encoder():
-    # Imported here: the encoder is numpy-only, but it is a build product the action server
+    # Imported here: the encoder has no Rasa import, but it is a build product the action server
     # loads once (warm_up), not a Rasa component.
     from rasa_server.nlu.sentence_encoder import SentenceEncoder
 

@@ -1,7 +1,8 @@
 """`python -m rasa_server ...`: the rasa command line, quiet, patched, with the server's settings from the environment.
 
 Every command checks action server responses with a validator built once (rasa_server/patches.py:
-the same check, a third of the CPU less).
+the same check, a third of the CPU less). `rasa shell` wraps replies and reads input through
+rasa_server/terminal.py.
 
 For `rasa run` (the Rasa server), two settings come from the environment rather than the command
 line, so that a secret never shows in the process list:
@@ -20,7 +21,7 @@ quieten()
 from rasa.__main__ import main  # noqa: E402
 
 from advisor.server_settings import allowed_origins, apply_sanic_defaults  # noqa: E402
-from rasa_server import patches  # noqa: E402
+from rasa_server import patches, terminal  # noqa: E402
 
 
 def server_options_from_environment(arguments: list[str]) -> list[str]:
@@ -43,4 +44,6 @@ if __name__ == "__main__":
     except ValueError as problem:
         sys.exit(str(problem))
     patches.install()
+    if sys.argv[1:2] == ["shell"]:
+        terminal.install()
     sys.exit(main())

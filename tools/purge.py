@@ -47,11 +47,12 @@ def purge(store, days: float, now: float | None = None) -> tuple[int, int]:
 
 def configured_store(endpoints: Path):
     """The SQL tracker store that endpoints.yml names (None when its SQLite file does not exist yet)."""
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.utils.endpoints import read_endpoint_config
 
+    from rasa_server.tracker_store import SQLTrackerStore
+
     config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or (config.type or "").lower() != "sql":
+    if config is None or (config.type or "") not in ("sql", "rasa_server.tracker_store.SQLTrackerStore"):
         sys.exit(f"{endpoints} names no SQL tracker store; nothing to purge.")
     url = sa.engine.make_url(config.url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():

@@ -104,7 +104,7 @@ VOLUNTEERED_PATTERNS = (
     ("wte", WORK_PATTERN, None),
     (
         "senior_years",
-        re.compile(r"\b\d+(\.\d+)? years? (at|as an?) (consultant|senior|principal|an appropriate)\b", re.I),
+        re.compile(r"\b\d+(\.\d+)? years? (at|as) (an? )?(consultant|senior|principal|appropriate)\b", re.I),
         None,
     ),
 )

@@ -15,17 +15,23 @@ last one), and replaces three things in Rasa 3.6's SocketIOInput:
   Malformed events (no payload, not an object, no or odd session id, a non-string
   message) get a polite reply or a new session instead of an exception, and a failure
   inside Rasa keeps the conversation and tells the user to try again.
+
+And it adds two things for the widget: a `restart_request` event ("Start over"), which restarts
+the socket's conversation in the tracker and answers `restart_confirm`, and GET
+`/webhooks/socketio/widget_texts`, the widget's texts from content/interface.yml.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from rasa.shared.core.constants import USER_INTENT_RESTART
+from sanic import Blueprint, response
 
 from advisor.message_checks import (
     DEFAULT_DOMAIN_PATH,
@@ -35,9 +41,11 @@ from advisor.message_checks import (
     sender_problem,
 )
 from advisor.server_settings import allowed_origins
+from advisor.widget_texts import load_widget_texts
 from rasa_server.channels import handle_or_apologise
 
 MALFORMED_REPLY = "Sorry, I couldn't read that message. Please type your question again."
+CONTENT_DIR = Path("content")
 
 
 def _first(args: tuple) -> Any:
@@ -124,6 +132,16 @@ class GuardedSocketIOInput(SocketIOInput):
         message = UserMessage(verdict.text, output, sender, input_channel=self.name())
         await handle_or_apologise(on_new_message, message, lambda: self.reply(sender, FAILURE_REPLY))
 
+    async def restart(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sid: str, *args: Any) -> None:
+        """ "Start over": Rasa's own restart of the conversation (what a trusted "/restart" does), then
+        `restart_confirm`. It is sent here, not typed: the message checks refuse "/restart" from users."""
+        data = _first(args)
+        sender = await self.conversation_of(sid, data if isinstance(data, dict) else {})
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        message = UserMessage(f"/{USER_INTENT_RESTART}", output, sender, input_channel=self.name())
+        await handle_or_apologise(on_new_message, message, lambda: self.reply(sender, FAILURE_REPLY))
+        await self.sio.emit("restart_confirm", sender, room=sid, namespace=self.namespace)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
@@ -140,6 +158,18 @@ class GuardedSocketIOInput(SocketIOInput):
         async def handle_message(sid: str, *args: Any) -> None:
             await self.handle_message(on_new_message, sid, *args)
 
+        async def restart(sid: str, *args: Any) -> None:
+            await self.restart(on_new_message, sid, *args)
+
         sio.on("session_request", self.session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        sio.on("restart_request", restart, namespace=self.namespace)
+
+        # Read once, at start-up: a mistake in the texts stops the server rather than showing.
+        texts = load_widget_texts(CONTENT_DIR)
+
+        @webhook.route("/widget_texts", methods=["GET"])
+        async def widget_texts(_: Any) -> Any:
+            return response.json(texts)
+
         return webhook

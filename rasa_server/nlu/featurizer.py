@@ -1,8 +1,8 @@
 """Rasa featurizer that adds MiniLM sentence-encoder features (rasa_server/nlu/sentence_encoder.py).
 
 Sequence features: for each Rasa token, the mean of the contextual vectors of the
-wordpieces it covers. Sentence features: the model's own sentence embedding. DIET
-uses them next to the sparse word and character n-gram counts.
+wordpieces it covers. Sentence features: the model's own sentence embedding. The
+classifier uses them next to the sparse word and character n-gram counts.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from rasa_server.nlu.sentence_encoder import SentenceEncoder
+from rasa_server.nlu.sentence_encoder import GRAPH_FILE, SentenceEncoder
 
 MODEL_PATH = "model_path"
 # Multiplies the vectors. MiniLM's sentence vector has unit length, while count
@@ -38,7 +38,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["tokenizers", "safetensors"]
+        return ["tokenizers", "onnxruntime"]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -46,7 +46,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder | None = None) -> None:
         super().__init__(name, config)
-        self.encoder = encoder or SentenceEncoder(Path(self._config[MODEL_PATH]))
+        self.encoder = encoder or SentenceEncoder.shared(Path(self._config[MODEL_PATH]).resolve())
 
     @classmethod
     def create(
@@ -60,8 +60,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        if not (Path(config[MODEL_PATH]) / "model.safetensors").exists():
-            raise ValueError(f"No sentence-encoder weights in {config[MODEL_PATH]!r}: run `make model`.")
+        if not (Path(config[MODEL_PATH]) / GRAPH_FILE).exists():
+            raise ValueError(f"No sentence-encoder graph in {config[MODEL_PATH]!r}: run `make encoder`.")
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

@@ -108,3 +108,13 @@ def test_an_nhs_radiotherapy_physicist_wanting_mri_is_told_direct_entry_means_gi
     )  # fmt: skip
     assert "HSST in MRI: direct entry, competing for a post and giving up yours" in advice
     assert "Taking a direct-entry post means giving up your current NHS post" in advice
+
+
+def test_correcting_the_senior_years_after_the_advice_gives_hsse(assistant):
+    sender = conversation()
+    for message in ("which route suits me", '/inform{"registration": "clinical_scientist"}',
+                    '/inform{"specialism": "nuclear medicine"}', '/inform{"goal": "recognition"}'):  # fmt: skip
+        assistant.ask(sender, message)
+    assert label("route.hsse_not_yet") in texts(assistant.ask(sender, "4 years"))
+    corrected = texts(assistant.ask(sender, "actually I've been 6 years at a senior level"))
+    assert label("route.hsse") + "\n" in corrected and label("route.hsse_not_yet") not in corrected

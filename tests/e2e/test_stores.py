@@ -8,12 +8,14 @@ started here on loopback (the scaled set-up in docs/operations.md).
 import itertools
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 
 from actions.wiring import CONTENT
 from tests.e2e.servers import conversation, running_assistant, texts
+from tools import launch
 from tools.stores import running_postgres, running_redis
 
 QUESTIONS = [
@@ -169,3 +171,14 @@ def test_two_instances_take_turns_on_one_conversation_sent_to_both_at_once(two_i
             f"What is HSS{x}? ({n}{y})" for n in range(3) for x, y in (("E", "a"), ("T", "b"))
         )
         assert_every_turn_once_and_complete(events, sent)
+
+
+def test_every_server_runs_with_one_blas_thread(two_instances):
+    """The launcher's environment reaches the processes it started (docs/performance.md)."""
+    for process in [two_instances.action_server, *two_instances.rasa_servers]:
+        environ = dict(
+            entry.split("=", 1)
+            for entry in Path(f"/proc/{process.pid}/environ").read_text().split("\0")
+            if "=" in entry
+        )
+        assert {name: environ.get(name) for name in launch.ONE_BLAS_THREAD} == launch.ONE_BLAS_THREAD

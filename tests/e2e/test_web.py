@@ -17,6 +17,8 @@ import websockets
 
 from actions.wiring import CONTENT, ROUTE_CONTENT
 from advisor.message_checks import COMMAND_REPLY, EMPTY_REPLY
+from advisor.render import render_answer
+from advisor.widget_texts import load_widget_texts
 from rasa_server.channels.socketio import MALFORMED_REPLY
 from tests.conftest import ROOT
 from tests.e2e.servers import conversation
@@ -234,11 +236,43 @@ def test_an_event_over_1_mb_closes_only_that_socket_and_the_conversation_carries
     assert [e["text"] for e in assistant.tracker_events(session_id) if e["event"] == "user"] == ["What is HSSE?"]
 
 
+def test_the_widget_texts_come_from_content_and_only_to_allowed_origins(assistant):
+    url = f"{assistant.base}/webhooks/socketio/widget_texts"
+    reply = requests.get(url, headers={"Origin": assistant.page_url}, timeout=30)
+    assert reply.status_code == 200
+    assert reply.json() == load_widget_texts(ROOT / "content")
+    assert reply.headers["Access-Control-Allow-Origin"] == assistant.page_url
+    refused = requests.get(url, headers={"Origin": "https://attacker.example"}, timeout=30)
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_restart_request_starts_the_conversation_over_on_the_server(assistant):
+    session_id = conversation()
+
+    async def scenario(client):
+        await client.connect(assistant.rasa_port, origin=assistant.page_url)
+        await client.session(session_id)
+        await client.reply_to({"message": "Which route suits me?", "session_id": session_id})
+        await client.emit("restart_request", {"session_id": session_id})
+        [*_, (_, confirmed)] = await client.until(lambda event, _: event == "restart_confirm")
+        assert confirmed == session_id
+        return await client.reply_to({"message": "What is HSSE?", "session_id": session_id}, answer=True)
+
+    after = talk(scenario)
+    assert after[0].startswith(first_line(CONTENT.answers["ask_hsse"].text))
+    # The tracker (as Rasa shows it, from the last restart on) holds only what came after "Start over",
+    # with no route check under way.
+    events = assistant.tracker_events(session_id)
+    assert [e["text"] for e in events if e["event"] == "user"] == ["What is HSSE?"]
+    assert not [e for e in events if e["event"] == "active_loop" and e.get("name")]
+
+
 # --- the widget in a real browser ----------------------------------------------------------------
 
 
 def test_the_widget_in_chromium(assistant):
-    """Keyboard use, a sourced answer with its link, quick replies, reload, axe-core, screenshots."""
+    """Keyboard use, greeting, one reply per answer, named links, quick replies, New messages, the advice page,
+    reload and Back, Start over, a phone with touch and keyboard, axe-core after each new control, screenshots."""
     assert shutil.which("node"), "Node.js is needed for the browser tests"
     assert (WEB / "node_modules" / "playwright-core").exists(), "run make web (npm ci) first"
     # What the widget must show for "what can you do?" is what the REST channel sends for it.
@@ -251,9 +285,14 @@ def test_the_widget_in_chromium(assistant):
     last_answer = requests.post(
         f"{assistant.base}/webhooks/rest/webhook", json={"sender": conversation(), "message": topics[-1]["payload"]}
     ).json()[0]["text"]
+    part_c = CONTENT.answers["ask_part_c_exemption"]
     expect = {
-        "part_c_first_line": first_line(CONTENT.answers["ask_part_c_exemption"].text),
-        "part_c_source": "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/",
+        "texts": load_widget_texts(ROOT / "content"),
+        "part_c_first_line": first_line(part_c.text),
+        "part_c_source": part_c.sources[0].url,
+        "part_c_source_title": part_c.sources[0].title,
+        # Rasa's socket.io output sends each paragraph as its own event; the widget shows them as one reply.
+        "part_c_paragraphs": len(render_answer(part_c, CONTENT).split("\n\n")),
         "topics": [button["title"] for button in topics],
         "clicked_topic": CONTENT.answers["ask_hsse"].topic,
         "clicked_first_line": first_line(CONTENT.answers["ask_hsse"].text),

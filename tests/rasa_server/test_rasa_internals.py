@@ -9,17 +9,17 @@ import inspect
 
 import engineio
 import pytest
-from rasa.core import lock_store
+from rasa.core import lock_store, tracker_store
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels import console
 from rasa.core.channels.slack import SlackBot, SlackInput
+from rasa.shared.core.events import Event
 
 # (owner, attribute, used by, why)
 INTERNALS = [
     (RemoteAction, "_validate_action_result", "rasa_server/patches.py",
      "replaced by a validator whose schema is compiled once (a third of the server's CPU)"),
     (SlackInput, "_is_user_message", "rasa_server/channels/slack.py", "which events are a person's messages"),
-    (SlackInput, "_is_supported_channel", "rasa_server/channels/slack.py", "DMs, @mentions and SLACK_CHANNEL"),
-    (SlackInput, "_get_conversation_id", "rasa_server/channels/slack.py", "the conversation a message belongs to"),
     (SlackInput, "_sanitize_user_message", "rasa_server/channels/slack.py", "drops the bot's @mention from text"),
     (SlackInput, "_get_interactive_response", "rasa_server/channels/slack.py", "a button click's payload"),
     (SlackInput, "_is_interactive_message", "rasa_server/channels/slack.py", "which requests are button clicks"),
@@ -29,6 +29,15 @@ INTERNALS = [
     (lock_store.RedisLockStore, "issue_ticket", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (lock_store.RedisLockStore, "update_lock", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
     (lock_store.RedisLockStore, "cleanup", "rasa_server/lock_store.py", "wrapped in a per-conversation mutex"),
+    (console, "_print_bot_output", "rasa_server/terminal.py", "replaced: replies wrapped, buttons listed"),
+    (console, "_get_user_input", "rasa_server/terminal.py", "replaced: a text prompt, typed text sent as typed"),
+    (Event, "resolve_by_type", "rasa_server/patches.py", "replaced by a table of event classes by name"),
+    (tracker_store.SQLTrackerStore, "_retrieve", "rasa_server/tracker_store.py",
+     "marks a loaded tracker with how many of its events are stored"),
+    (tracker_store.SQLTrackerStore, "_additional_events", "rasa_server/tracker_store.py",
+     "the events a save writes, without Rasa's count query when the tracker is marked"),
+    (tracker_store.SQLTrackerStore, "session_scope", "rasa_server/tracker_store.py, tools/purge.py",
+     "the store's sessions, on the engine rasa_server/tracker_store.py replaces for SQLite"),
 ]  # fmt: skip
 
 
@@ -49,6 +58,13 @@ def test_slack_inputs_positional_arguments_are_those_guarded_slack_input_passes_
 
 
 def test_the_redis_lock_store_keeps_its_client_and_key_prefix_where_ours_reads_them():
-    # rasa_server/lock_store.py takes its mutex with self.red.lock(f"{self.key_prefix}...").
+    # rasa_server/lock_store.py takes its mutex with self.red.lock(f"{self.key_prefix}..."), and
+    # rasa_server/channels/slack.py keeps the Slack messages it answered in the same Redis (agent.lock_store.red).
     source = inspect.getsource(lock_store.RedisLockStore.__init__)
     assert "self.red =" in source and "self.key_prefix" in source
+
+
+def test_rasa_shell_reads_and_prints_through_the_console_functions_terminal_py_replaces():
+    # rasa_server/terminal.py replaces the module's functions; record_messages must look them up by name.
+    source = inspect.getsource(console.record_messages)
+    assert "_get_user_input(previous_response)" in source and "_print_bot_output(previous_response)" in source

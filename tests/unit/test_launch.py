@@ -42,3 +42,20 @@ def test_a_busy_port_is_named(monkeypatch):
     assert launch.busy_ports({"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}, ("RASA_PORT", "ACTIONS_PORT")) == [
         "RASA_PORT=5005"
     ]
+
+
+def test_a_busy_port_is_named_with_free_ones_to_choose_instead(monkeypatch):
+    monkeypatch.setattr(launch, "port_in_use", lambda port: port in (5005, 5006, 5055))
+    env = {"RASA_PORT": "5005", "ACTIONS_PORT": "5055"}
+    message = launch.busy_message("shell", env, ("RASA_PORT", "ACTIONS_PORT"), ["RASA_PORT=5005", "ACTIONS_PORT=5055"])
+    assert "RASA_PORT=5005 and ACTIONS_PORT=5055 are in use already" in message
+    assert message.endswith("make shell RASA_PORT=5007 ACTIONS_PORT=5056")
+
+
+def test_main_refuses_a_busy_port_with_status_1_and_says_so(monkeypatch, capsys):
+    monkeypatch.setattr(launch, "port_in_use", lambda port: port == 5005)
+    monkeypatch.setenv("RASA_PORT", "5005")
+    monkeypatch.setenv("ACTIONS_PORT", "5055")
+    assert launch.main(["shell"]) == 1
+    error = capsys.readouterr().err
+    assert "RASA_PORT=5005 is in use already" in error and "make shell RASA_PORT=5006 ACTIONS_PORT=5055" in error

@@ -25,13 +25,16 @@ function asButtons(buttons) {
     .map(({ title, payload }) => ({ title, payload }));
 }
 
-/** A bot event from Rasa's socket.io output as {from, text, buttons}, or null if there is nothing to show. */
+/**
+ * A bot event from Rasa's socket.io output as {from, text, buttons, at}, or null if there is nothing to
+ * show. `at` is when it arrived (ms), the date a downloaded route advice was given.
+ */
 export function botMessage(event) {
   if (!event || typeof event !== "object") return null;
   const text = typeof event.text === "string" ? event.text : "";
   const buttons = asButtons(event.quick_replies ?? event.buttons);
   if (!text && buttons.length === 0) return null;
-  return { from: "bot", text, buttons };
+  return { from: "bot", text, buttons, at: Number.isFinite(event.at) ? event.at : Date.now() };
 }
 
 /** A message read back from storage, in the shape `show` expects, or null if it is not one. */
@@ -93,6 +96,12 @@ export class Transcript {
   confirm(sessionId) {
     if (this.state.sessionId && this.state.sessionId !== sessionId) this.state.messages = [];
     this.state.sessionId = sessionId;
+    this.save();
+  }
+
+  /** "Start over": the messages go; the session id stays (the server restarts that conversation). */
+  clear() {
+    this.state.messages = [];
     this.save();
   }
 
