@@ -27,7 +27,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELI
   $(wildcard rasa_server/nlu/*.py) $(wildcard content/questions/*.yml)
 
 .PHONY: help setup spacy encoder model web run shell purge bench test unit system-deps lint format validate \
-  test-stories pytest test-web screenshots evaluate clean
+  test-stories pytest test-web screenshots evaluate evaluate-reading clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -102,8 +102,11 @@ purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 
 bench: system-deps $(MODEL) ## Load benchmark beside plain Rasa (rasa init): SQLite, PostgreSQL, 1 and 2 instances
 	@$(BIN)/python -m tools.bench.run $(if $(QUICK),--quick) $(BENCH_OPTIONS)
 
-evaluate: $(MODEL) ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
+evaluate: $(MODEL) evaluate-reading ## NLU accuracy: 5-fold cross-validation and the held-out test, into results/
 	@$(BIN)/python tools/evaluate_nlu.py
+
+evaluate-reading: $(ENCODER) ## Typed-answer reading accuracy per question, on the held-out answers (seconds)
+	@$(BIN)/python -m tools.evaluate_route_reading
 
 # --- checks ----------------------------------------------------------------------------------
 test: system-deps lint validate test-stories pytest ## Run all tests (what CI runs)

@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from advisor.answer_choice import Choice
 from advisor.content_schema import Source
 from advisor.distress import CrisisContent
 from advisor.faq_content import Answer, Content, QuestionAnswer
+from advisor.route.answers import OTHER, UNSURE, ReadingContent
 from advisor.route.content import Question, RouteContent
-from advisor.route.profile import MAX_START_YEARS_AHEAD, PartialDate, Profile
+from advisor.route.profile import MAX_START_YEARS_AHEAD, QUESTION_ORDER, PartialDate, Profile
 from advisor.route.rules import Recommendation, next_start, programme_start
 
 # How IPEM's recommendations are labelled wherever they are shown, so no one takes them for policy.
@@ -205,6 +207,69 @@ def render_advice(recommendations: list[Recommendation], profile: Profile, today
     parts.append(f"{route.closing_text}\n{sources_text(route.closing_sources, 'Contact')}")
     parts.append(f"Last reviewed: {date_text(route.last_reviewed)}.")
     return "\n\n".join(parts)
+
+
+# --- the route advisor: what was understood ------------------------------------------------------
+
+
+def answer_said_back(slot: str, value: Any, route: RouteContent, reading: ReadingContent) -> str:
+    """One answer in a few words: "PhD 2017", "0.6 WTE", "HCPC clinical scientist"."""
+    said = reading.said_back.get(slot, {})
+    if value == UNSURE:
+        return said.get(UNSURE, f"{slot.replace('_', ' ')} not sure")
+    if slot == "wte" and value == 1:
+        return said.get("full_time", "full time")
+    if slot == "specialism" and value == OTHER:
+        return said.get(OTHER, value)
+    if str(value) in said:
+        return said[str(value)]
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return said.get("value", "{value}").format(value=number_text(value))
+    titles = dict((answer, title) for title, answer in route.questions[slot].buttons) if slot in route.questions else {}
+    if str(value) in titles:
+        return titles[str(value)]
+    return said.get("value", "{value}").format(value=value)
+
+
+def answers_said_back(answers: Mapping[str, Any], route: RouteContent, reading: ReadingContent) -> str:
+    """The answers in the order the questions are asked, "; " between them."""
+    return "; ".join(
+        answer_said_back(slot, answers[slot], route, reading)
+        for slot in QUESTION_ORDER
+        if answers.get(slot) is not None
+    )
+
+
+def noted_text(answers: Mapping[str, Any], route: RouteContent, reading: ReadingContent) -> str:
+    """For answers a message gave without being asked: "Noted: PhD 2017; 0.6 WTE."."""
+    return reading.texts["noted"].format(answers=answers_said_back(answers, route, reading))
+
+
+def taken_as_text(slot: str, value: Any, route: RouteContent, reading: ReadingContent) -> str:
+    """For an approximate reading ("about 6"): "I've taken that as 6 years at a senior level."."""
+    return reading.texts["taken_as"].format(answer=answer_said_back(slot, value, route, reading))
+
+
+def so_far_text(answers: Mapping[str, Any], route: RouteContent, reading: ReadingContent) -> str:
+    """What was understood so far, said before a question is asked the second time."""
+    if not any(value is not None for value in answers.values()):
+        return reading.texts["nothing_so_far"]
+    return reading.texts["so_far"].format(answers=answers_said_back(answers, route, reading))
+
+
+def advice_summary(answers: Mapping[str, Any], route: RouteContent, reading: ReadingContent) -> str:
+    """The line the advice starts with: the answers it rests on, and how to change one."""
+    return reading.texts["summary"].format(answers=answers_said_back(answers, route, reading))
+
+
+def second_ask_buttons(
+    question: Question, today: dt.date, route: RouteContent, reading: ReadingContent
+) -> list[Button]:
+    """The question's buttons, plus "Not sure / skip" unless it already has a "not sure" button."""
+    buttons = question_buttons(question, today, route)
+    if UNSURE not in (value for _, value in question.buttons):
+        buttons.append(button(reading.texts["skip_button"], "/inform" + json.dumps({question.slot: UNSURE})))
+    return buttons
 
 
 # --- replies the message checks give -----------------------------------------------------------

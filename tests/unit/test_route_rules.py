@@ -17,7 +17,7 @@ import yaml
 
 from advisor.faq_content import load_content
 from advisor.render import question_buttons, render_advice
-from advisor.route.answers import parse_answer
+from advisor.route.answers import load_reading_content, parse_answer
 from advisor.route.content import load_route_content
 from advisor.route.profile import (
     GOALS,
@@ -38,6 +38,7 @@ CASE_FILES = ("issue_table.yml", "defects.yml", "routes.yml", "boundaries.yml")
 DEFAULT_TODAY = dt.date(2026, 11, 27)
 CONTENT = load_content(CONTENT_DIR, dt.date.today())  # review dates are checked against the real date
 ROUTE_CONTENT = load_route_content(CONTENT_DIR, DEFAULT_TODAY, CONTENT)
+READING = load_reading_content(CONTENT_DIR, tuple(CONTENT.answers))
 # Names that contain digits but state no number: the advice may write them as they are.
 NAMES_WITH_DIGITS = ("RPA 2000", "Route 2", "Parts 1 and 2", "Part 1", "Part 2")
 
@@ -58,7 +59,7 @@ def profile_of(case: dict) -> Profile:
     """The case's answers, with its `typed` ones read the way the conversation reads them."""
     answers = dict(case.get("profile", {}))
     for slot, typed in case.get("typed", {}).items():
-        parsed = parse_answer(slot, typed, today_of(case), ROUTE_CONTENT)
+        parsed = parse_answer(slot, typed, today_of(case), ROUTE_CONTENT, READING)
         assert parsed.problem is None, (slot, typed, parsed.problem)
         answers[slot] = parsed.value
     return Profile.from_answers(answers)
@@ -190,6 +191,6 @@ def test_the_start_year_buttons_are_the_years_accepted_from_the_next_start():
     assert [each["title"] for each in buttons] == [str(year) for year in range(2027, 2033)]
     for each in buttons:
         value = json.loads(each["payload"].removeprefix("/inform"))["start_year"]
-        assert parse_answer("start_year", value, DEFAULT_TODAY, ROUTE_CONTENT).problem is None
-    assert parse_answer("start_year", "2026", DEFAULT_TODAY, ROUTE_CONTENT).problem
-    assert parse_answer("start_year", "2033", DEFAULT_TODAY, ROUTE_CONTENT).problem
+        assert parse_answer("start_year", value, DEFAULT_TODAY, ROUTE_CONTENT, READING).problem is None
+    assert parse_answer("start_year", "2026", DEFAULT_TODAY, ROUTE_CONTENT, READING).problem
+    assert parse_answer("start_year", "2033", DEFAULT_TODAY, ROUTE_CONTENT, READING).problem
