@@ -13,9 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from actions.wiring import CONTENT
 from tests.conftest import read_yaml
-from tests.e2e.servers import conversation, running_assistant, texts
+from tests.e2e.servers import conversation, running_assistant, texts, topic_openings
 from tests.e2e.test_socketio_matrix import Chat
 
 ACTION_TIMEOUT_SECONDS = 3
@@ -24,7 +23,7 @@ INTERFACE = read_yaml("content/interface.yml")
 UNAVAILABLE = INTERFACE["action_unavailable_reply"]
 BUSY = INTERFACE["busy_reply"]
 TOO_MANY = " ".join(INTERFACE["too_many_reply"].split())
-HSSE = CONTENT.answers["ask_hsse"].text.split("\n\n")[0]
+HSSE = tuple(opening.split("\n\n")[0] for opening in topic_openings("ask_hsse"))
 
 
 @pytest.fixture(scope="module")
