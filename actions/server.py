@@ -35,7 +35,7 @@ from advisor.server_settings import allowed_origins, apply_sanic_defaults
 logger = logging.getLogger("action_server")
 
 # What Rasa's tracker dump holds, and the types rasa-sdk's Tracker.from_dict expects.
-_TRACKER_FIELDS = {"sender_id": str, "slots": dict, "latest_message": dict, "events": list}
+_TRACKER_FIELDS = {"sender_id": str, "slots": dict, "latest_message": dict, "events": list, "active_loop": dict}
 
 
 def action_call_problem(call: object) -> str | None:
