@@ -25,7 +25,7 @@ CONVERSATIONS = [
     [("Can I skip Part C if I have a PhD?", "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/")],
     [("What is HSSE?", "Sources:")],
     [("what can you do?", "Pick one"), ("/ask_part_time", "0.6")],
-    [("hello", "HSST"), ("Does finishing HSST make me a Medical Physics Expert?", "Sources:")],
+    [("hello", "HSST"), ("/ask_mpe", "Sources:")],
     [("zxqv blorf wibble", ""), ("/restart", "commands")],
     # The route advisor: its questions' buttons, a typed answer, a bad answer and the sourced advice.
     [("I'm an MRI physicist with a PhD from 2019, which route suits me?", "are you registered"),
