@@ -13,7 +13,7 @@ import pexpect
 import pytest
 
 from actions.wiring import CONTENT, ROUTE_CONTENT
-from advisor.render import links_as_plain, render_answer
+from advisor.render import links_as_plain, render_question_answer
 from rasa_server.terminal import BUTTON_HINT, PROMPT
 from tests.conftest import ROOT
 from tools.launch import STARTUP_SECONDS, free_port
@@ -75,7 +75,8 @@ def test_make_shell_wraps_answers_takes_typed_text_as_typed_and_stops_both_serve
         shell.sendline("Can I skip Part C if I have a PhD?")
         # The answer ends with a "Check which route fits me" button, listed under it with the hint.
         shell.expect_exact(BUTTON_HINT[:40], timeout=120)
-        answer = render_answer(CONTENT.answers["ask_part_c_exemption"], CONTENT)
+        # A question in words gets its question-level answer (content/questions/part_c_exemption.yml).
+        answer = render_question_answer(CONTENT.questions["exemption.can_i"], CONTENT)
         # From the answer on: the echo of the typed line before it is prompt_toolkit's redrawing.
         shown = CONTROL.sub("", shell.before)
         shown = shown[shown.index(answer[:30]) :]
@@ -84,8 +85,8 @@ def test_make_shell_wraps_answers_takes_typed_text_as_typed_and_stops_both_serve
             assert len(line) <= COLUMNS or line.strip().startswith("https://"), f"not wrapped: {line!r}"
         assert f"[{CONTENT.interface['route_check_button']}]" in shown
 
-        # ↓ puts the button's title in the box; Enter presses it.
-        shell.send(DOWN + "\r")
+        # ↓ puts a button's title in the box ("More on …" first, then the route check); Enter presses it.
+        shell.send(DOWN + DOWN + "\r")
         question = ROUTE_CONTENT.questions["registration"]
         shell.expect_exact(question.text, timeout=120)
         shell.expect_exact(BUTTON_HINT[:40], timeout=120)
