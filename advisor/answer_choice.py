@@ -76,11 +76,12 @@ def scored_candidates(
             # A follow-up's topic intent is read without its context ("what does it cost?" looks
             # like a pay question), so it does not weigh in there.
             score *= (1.0 + TOPIC_PRIOR_WEIGHT * topic_confidence.get(answer.topic, 0.0)) / (1.0 + TOPIC_PRIOR_WEIGHT)
-        elif answer.id != last.id:
-            if answer.topic == last.topic:
-                score *= SAME_TOPIC_WEIGHT
-            elif subject(answer.id) == subject(last.id):
-                score *= SAME_SUBJECT_WEIGHT
+        # The last answer itself counts as under its own topic: a question asked again (or
+        # reworded) after its answer is answered again, not met with "did you mean" among its siblings.
+        elif answer.topic == last.topic:
+            score *= SAME_TOPIC_WEIGHT
+        elif subject(answer.id) == subject(last.id):
+            score *= SAME_SUBJECT_WEIGHT
         scores.append((answer.id, score))
     if follow_up:
         # A short follow-up spreads the selector's confidence thin; what decides it is its share

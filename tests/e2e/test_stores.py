@@ -19,7 +19,7 @@ from tools.stores import running_postgres, running_redis
 
 QUESTIONS = [
     ("What is HSST?", "ask_what_is_hsst"),
-    ("How long does HSST take?", "ask_programme_structure"),
+    ("What are the sections of the DClinSci?", "ask_programme_structure"),
     ("Can I do HSST part time?", "ask_part_time"),
     ("What is HSSE?", "ask_hsse"),
     ("Does finishing HSST make me a Medical Physics Expert?", "ask_mpe"),

@@ -124,6 +124,13 @@ def test_a_short_follow_up_is_read_in_the_context_of_the_last_answer():
     assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
 
 
+def test_a_question_asked_again_after_its_answer_gets_that_answer_again():
+    # Its siblings share the last answer's topic too; the last answer must not lose to them.
+    ranking = ranked(("hsse.what_is", 0.5), ("hsse.outcome", 0.2), ("hsse.evidence", 0.2))
+    messages, _ = ask("What is HSSE?", ranking, slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.what_is"].answer)
+
+
 def test_an_answer_id_content_no_longer_has_is_never_offered():
     messages, _ = ask("anything", ranked(("gone.answer", 0.9)), intent="nlu_fallback")
     assert messages[0]["text"] == CONTENT.interface["fallback_intro"]

@@ -329,11 +329,13 @@ export function mount(host, { serverUrl, socketPath = "/socket.io", title = "HSS
   // --- the route advice as a page to keep ---------------------------------------------------------
 
   function addAdviceActions(group) {
-    if (!texts || group.querySelector(".advice-actions") || !group.paragraphs[0]?.startsWith(texts.advice_intro)) {
+    // The advice may follow a line saying back what was understood; the page to keep starts at the advice.
+    const start = texts ? group.paragraphs.findIndex((text) => text.startsWith(texts.advice_intro)) : -1;
+    if (start < 0 || group.querySelector(".advice-actions")) {
       return;
     }
     const page = () =>
-      advicePage(group.paragraphs, {
+      advicePage(group.paragraphs.slice(start), {
         title: texts.advice_page_title,
         note: texts.advice_page_note,
         given: new Date(group.at),

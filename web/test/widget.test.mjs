@@ -78,8 +78,15 @@ function focused(on = page) {
   });
 }
 
+/** The first bot message containing `text`, or any one of the texts in an array (a typed question may
+ * get its topic page or one of the topic's question-level answers). */
 function botMessage(text) {
-  return page.locator(".message.bot", { hasText: text }).first();
+  const hasText = Array.isArray(text) ? new RegExp(text.map(escapeRegExp).join("|")) : text;
+  return page.locator(".message.bot", { hasText }).first();
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Waits for the reply after the latest question (a new reply group), and for it to be complete. */
@@ -215,7 +222,9 @@ test("a typed question gets one reply: one group, one sender label, one announce
   assert.equal(announced.length, 1, `announced ${announced.length} times: ${announced}`);
   assert.ok(announced[0].startsWith(`HSST advisor: ${EXPECT.part_c_first_line.slice(0, 40)}`), announced[0]);
   assert.ok(announced[0].includes(EXPECT.part_c_source_title) && !announced[0].includes("https://"), announced[0]);
-  assert.ok(announced[0].endsWith(`1 suggested reply: ${EXPECT.clicked_replies[0]}.`), announced[0]);
+  const replies = EXPECT.part_c_replies;
+  const suggested = `${replies.length} suggested ${replies.length === 1 ? "reply" : "replies"}: ${replies.join(", ")}.`;
+  assert.ok(announced[0].endsWith(suggested), announced[0]);
 
   const link = reply.locator(`a[href="${EXPECT.part_c_source}"]`);
   assert.equal(await link.textContent(), `${EXPECT.part_c_source_title} (opens in a new tab)`);
