@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,3 +73,25 @@ def running_postgres(password: str, settings: dict | None = None) -> Iterator[st
         subprocess.run([*as_postgres, str(POSTGRES_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)  # fmt: skip
         shutil.rmtree(home, ignore_errors=True)
+
+
+def tracker_store_settings(url: str, password: str) -> dict[str, str]:
+    """The environment endpoints.yml reads for a PostgreSQL tracker store."""
+    return {"TRACKER_STORE_URL": url, "PGPASSWORD": password}
+
+
+def lock_store_settings(port: int, password: str) -> dict[str, str]:
+    """The environment endpoints.yml reads for the Redis lock store several instances share."""
+    return {"LOCK_STORE_TYPE": "rasa_server.lock_store.RedisLockStore", "LOCK_STORE_HOST": "127.0.0.1",
+            "LOCK_STORE_PORT": str(port), "LOCK_STORE_PASSWORD": password}  # fmt: skip
+
+
+@contextlib.contextmanager
+def running_shared_stores() -> Iterator[dict[str, str]]:
+    """PostgreSQL and Redis with random passwords, as several instances share them; yields their environment."""
+    postgres_password, redis_password = uuid.uuid4().hex, uuid.uuid4().hex
+    with running_postgres(postgres_password) as postgres_url, running_redis(redis_password) as redis_port:
+        yield {
+            **tracker_store_settings(postgres_url, postgres_password),
+            **lock_store_settings(redis_port, redis_password),
+        }

@@ -40,7 +40,7 @@ from tests.e2e.fake_slack import (
     slack_env,
 )
 from tests.e2e.servers import running_assistant, texts, topic_openings
-from tools.stores import running_postgres, running_redis
+from tools.stores import running_redis, running_shared_stores
 
 PART_C_URL = "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/"
 
@@ -482,21 +482,8 @@ def test_with_the_lock_stores_redis_every_instance_and_a_restarted_one_know_a_me
 @pytest.fixture(scope="module")
 def two_slack_instances(tmp_path_factory):
     """Two Rasa instances behind one Slack app, on PostgreSQL and the Redis lock store (docs/operations.md)."""
-    postgres_password, redis_password = uuid.uuid4().hex, uuid.uuid4().hex
-    with (
-        fake_slack_api() as fake,
-        running_postgres(postgres_password) as postgres_url,
-        running_redis(redis_password) as redis_port,
-    ):
-        env = {
-            **slack_env(fake),
-            "TRACKER_STORE_URL": postgres_url,
-            "PGPASSWORD": postgres_password,
-            "LOCK_STORE_TYPE": "rasa_server.lock_store.RedisLockStore",
-            "LOCK_STORE_HOST": "127.0.0.1",
-            "LOCK_STORE_PORT": str(redis_port),
-            "LOCK_STORE_PASSWORD": redis_password,
-        }
+    with fake_slack_api() as fake, running_shared_stores() as stores:
+        env = {**slack_env(fake), **stores}
         with running_assistant(tmp_path_factory.mktemp("slack-two"), extra_env=env, rasa_instances=2) as assistant:
             yield assistant, fake
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from actions.wiring import CONTENT
 from tests.e2e.servers import conversation, running_assistant, texts, topic_openings
 from tools import launch
-from tools.stores import running_postgres, running_redis
+from tools.stores import running_shared_stores
 
 QUESTIONS = [
     ("What is HSST?", "ask_what_is_hsst"),
@@ -36,6 +37,13 @@ ROUTE_CHECK = [
 ]
 SLOTS_SO_FAR = {"registration": "clinical_scientist", "specialism": "MRI", "goal": "training", "nation": "england",
                 "has_phd": "yes", "phd_year": 2019, "requested_slot": "nhs_employed"}  # fmt: skip
+
+
+def answered_or_asked(intent: str) -> tuple[str, ...]:
+    """What a turn here may get: the topic's answer, or, for a short question read in the context of the
+    conversation's last answer, "did you mean" or the topic list (issue 12's follow-ups, docs/nlu.md).
+    These tests check the stores: every turn kept once and complete, never an error or a lost reply."""
+    return (*topic_openings(intent), CONTENT.interface["did_you_mean_intro"], CONTENT.interface["fallback_intro"])
 
 
 def user_texts(events: list) -> list[str]:
@@ -85,16 +93,8 @@ def test_sqlite_conversation_survives_kill_9_and_restart(tmp_path):
 @pytest.fixture(scope="module")
 def scaled_stores():
     """PostgreSQL and Redis with passwords, as the environment endpoints.yml reads."""
-    postgres_password, redis_password = uuid.uuid4().hex, uuid.uuid4().hex
-    with running_postgres(postgres_password) as postgres_url, running_redis(redis_password) as redis_port:
-        yield {
-            "TRACKER_STORE_URL": postgres_url,
-            "PGPASSWORD": postgres_password,
-            "LOCK_STORE_TYPE": "rasa_server.lock_store.RedisLockStore",
-            "LOCK_STORE_HOST": "127.0.0.1",
-            "LOCK_STORE_PORT": str(redis_port),
-            "LOCK_STORE_PASSWORD": redis_password,
-        }
+    with running_shared_stores() as env:
+        yield env
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_two_instances_50_conversations_of_20_turns_alternating_instances(two_in
         for turn, (question, intent) in enumerate(questions):
             text = f"{question} ({turn + 1})"
             reply = texts(two_instances.ask(sender, text, instance=(number + turn) % 2))
-            assert reply.startswith(topic_openings(intent)), (sender, text, reply)
+            assert reply.startswith(answered_or_asked(intent)), (sender, text, reply)
             sent.append(text)
         return sender, sent
 
@@ -158,7 +158,7 @@ def test_two_instances_take_turns_on_one_conversation_sent_to_both_at_once(two_i
         with ThreadPoolExecutor(max_workers=2) as pool:
             replies = list(pool.map(two_instances.ask, [sender, sender], messages, [0, 1]))
         for reply, intent in zip(replies, ("ask_hsse", "ask_what_is_hsst"), strict=True):
-            assert texts(reply).startswith(topic_openings(intent))
+            assert texts(reply).startswith(answered_or_asked(intent))
 
     senders = [conversation() for _ in range(10)]
     for sender in senders:

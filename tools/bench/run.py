@@ -52,7 +52,7 @@ import yaml
 
 from tools import launch
 from tools.launch import ROOT, Assistant
-from tools.stores import running_postgres, running_redis
+from tools.stores import lock_store_settings, running_postgres, running_redis, tracker_store_settings
 
 CONVERSATIONS = yaml.safe_load((Path(__file__).parent / "conversations.yml").read_text(encoding="utf-8"))[
     "conversations"
@@ -279,11 +279,9 @@ def started(setup: str, workdir: Path, plain_rasa_bot: Path | None) -> Iterator[
         if store == "postgresql":
             # The setting docs/operations.md recommends for the conversations database.
             url = stack.enter_context(running_postgres("bench", {"synchronous_commit": "off"}))
-            env.update(TRACKER_STORE_URL=url, PGPASSWORD="bench")
+            env.update(tracker_store_settings(url, "bench"))
         if int(instances) > 1:
-            port = stack.enter_context(running_redis("bench"))
-            env.update(LOCK_STORE_TYPE="rasa_server.lock_store.RedisLockStore", LOCK_STORE_HOST="127.0.0.1",
-                       LOCK_STORE_PORT=str(port), LOCK_STORE_PASSWORD="bench")  # fmt: skip
+            env.update(lock_store_settings(stack.enter_context(running_redis("bench")), "bench"))
         env = launch.environment(env)
         assistant_class = Assistant
         if plain:
