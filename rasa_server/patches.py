@@ -35,6 +35,10 @@ all Event subclasses (recursively, asking `inspect.isabstract` of each) until on
 name; loading a 60-event conversation walks it 60 times. Here the names are looked up in a table
 built from the same walk, in the same order, rebuilt when a name is missing (an Event subclass
 imported since); names still missing get Rasa's own answer (docs/performance.md).
+
+7. The intent classifier's weights laid out for one sparse message at a time
+(rasa_server/nlu/linear.py): Rasa's LogisticRegressionClassifier otherwise has scipy copy its
+weight matrix on every message. The same numbers, so the same intents and confidences.
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ import yaml
 from jsonschema import ValidationError, validators
 from rasa.core.actions import action
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
 from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
@@ -60,6 +66,7 @@ from sanic.request import Request
 
 from advisor.message_checks import DEFAULT_INTERFACE_PATH
 from advisor.server_settings import RASA_SANIC_DEFAULTS, action_timeout_seconds
+from rasa_server.nlu.linear import lay_out_for_sparse_rows
 from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
 logger = logging.getLogger(__name__)
@@ -174,6 +181,11 @@ def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
     return app
 
 
+def _classify_with_laid_out_weights(self: LogisticRegressionClassifier, messages: list[Message]) -> list[Message]:
+    lay_out_for_sparse_rows(self.clf)
+    return self._rasa_process(messages)
+
+
 def install() -> None:
     """Installs the patches above (idempotent)."""
     if not hasattr(RemoteAction, "_rasa_validate_action_result"):
@@ -189,6 +201,9 @@ def install() -> None:
     if not hasattr(SentenceEncoder, "_uncached_encode"):
         SentenceEncoder._uncached_encode = SentenceEncoder.encode
         SentenceEncoder.encode = _encode_once
+    if not hasattr(LogisticRegressionClassifier, "_rasa_process"):
+        LogisticRegressionClassifier._rasa_process = LogisticRegressionClassifier.process
+        LogisticRegressionClassifier.process = _classify_with_laid_out_weights
     if not hasattr(rasa.core.run, "_rasa_configure_app"):
         rasa.core.run._rasa_configure_app = rasa.core.run.configure_app
         rasa.core.run.configure_app = _configure_app

@@ -19,6 +19,10 @@ message (docs/performance.md, "The tracker round trip", measured with tools/benc
   kill -9 tests); a power cut may lose the last commits, as PostgreSQL's `synchronous_commit =
   off` may (docs/operations.md). Other processes (a second instance, `make purge`) can read
   while one writes.
+- **Only the events' data loaded.** Rasa loads each stored event as a whole ORM object (id,
+  sender, type, intent, action, timestamp and data) and then uses only its JSON `data`; building
+  those objects was a third of the load. This store selects the `data` column alone, through the
+  same query (same filters, same order).
 """
 
 from __future__ import annotations
@@ -69,6 +73,10 @@ class SQLTrackerStore(tracker_store.SQLTrackerStore):
             # only read, by the HTTP API; it is not marked, so saving it counts as Rasa does.)
             self._mark_stored(tracker)
         return tracker
+
+    def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        query = super()._event_query(session, sender_id, fetch_events_from_all_sessions)
+        return query.with_entities(self.SQLEvent.data)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)

@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 
 from advisor.faq_content import load_content
 from rasa_server.nlu.featurizer import SentenceEncoderFeaturizer
+from rasa_server.nlu.linear import lay_out_for_sparse_rows
 from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
 # The parse-data key the action server reads (actions/faq.py).
@@ -83,6 +84,7 @@ class AnswerModel:
         ).tocsr()
 
     def rank(self, text: str, vector: np.ndarray, length: int) -> list[dict[str, Any]]:
+        lay_out_for_sparse_rows(self.classifier)
         probabilities = self.classifier.predict_proba(self.features([text], unit(vector)[np.newaxis, :]))[0]
         best = np.argsort(-probabilities)[:length]
         return [{"id": self.answer_ids[i], "confidence": round(float(probabilities[i]), 4)} for i in best]

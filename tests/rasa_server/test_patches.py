@@ -188,3 +188,23 @@ def test_a_message_is_encoded_once_for_the_crisis_check_and_the_nlu():
         assert calls == [text]
     finally:
         SentenceEncoder._uncached_encode = original
+
+
+def test_the_intent_classifier_scores_with_weights_laid_out_for_sparse_rows():
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from rasa_server.nlu.linear import lay_out_for_sparse_rows
+
+    action_response_check.install()
+    assert LogisticRegressionClassifier.process is not LogisticRegressionClassifier._rasa_process
+    rng = np.random.default_rng(0)
+    features = sparse.random(60, 500, density=0.05, format="csr", random_state=1)
+    classifier = LogisticRegression(max_iter=500).fit(features, rng.integers(0, 4, 60))
+    assert not classifier.coef_.T.flags.c_contiguous  # scipy would copy it for every message
+    before = classifier.predict_proba(features[:5])
+    lay_out_for_sparse_rows(classifier)
+    assert classifier.coef_.T.flags.c_contiguous
+    np.testing.assert_array_equal(classifier.predict_proba(features[:5]), before)

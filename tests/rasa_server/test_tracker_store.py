@@ -162,3 +162,23 @@ def test_sqlite_is_in_wal_mode_with_one_kept_connection(tmp_path):
         assert connection.exec_driver_sql("SELECT count(*) FROM events WHERE sender_id = 'erin'").scalar() == 36
     other.dispose()
     store.engine.dispose()
+
+
+def without_timestamps(tracker) -> list[dict]:
+    return [{k: v for k, v in event.as_dict().items() if k != "timestamp"} for event in tracker.events]
+
+
+def test_a_load_selects_only_the_events_data_and_gives_rasas_tracker(stores):
+    rasa, ours = stores
+    asyncio.run(conversation(rasa, "frank"))
+    asyncio.run(conversation(ours, "frank"))
+    statements = count_queries(ours)
+    for full in (False, True):
+        ours_loaded = asyncio.run(ours._retrieve("frank", fetch_events_from_all_sessions=full))
+        rasa_loaded = asyncio.run(rasa._retrieve("frank", fetch_events_from_all_sessions=full))
+        assert without_timestamps(ours_loaded) == without_timestamps(rasa_loaded)
+    loads = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+    assert len(loads) == 2
+    for statement in loads:
+        selected = statement.split("FROM", 1)[0]
+        assert "events.data" in selected and "events.type_name" not in selected, statement

@@ -66,8 +66,15 @@ def session_start() -> list[Event]:
     return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
 
 
-class WithoutWal(advisor_tracker_store.SQLTrackerStore):
-    """The store without its SQLite settings: Rasa's engine, a new connection per load and save."""
+class WholeRows(advisor_tracker_store.SQLTrackerStore):
+    """The store loading whole event rows, as Rasa does."""
+
+    _event_query = rasa_tracker_store.SQLTrackerStore._event_query
+
+
+class WithoutWal(WholeRows):
+    """The store without its SQLite settings (Rasa's engine, a new connection per load and save)
+    and loading whole event rows."""
 
     def __init__(self, *args, **kwargs) -> None:
         rasa_tracker_store.SQLTrackerStore.__init__(self, *args, **kwargs)
@@ -78,7 +85,8 @@ VARIANTS = {
     "Rasa 3.6 as is": (rasa_tracker_store.SQLTrackerStore, False),
     "+ event classes from a table": (rasa_tracker_store.SQLTrackerStore, True),
     "+ no count query per save": (WithoutWal, True),
-    "+ SQLite in WAL mode, one kept connection": (advisor_tracker_store.SQLTrackerStore, True),
+    "+ SQLite in WAL mode, one kept connection": (WholeRows, True),
+    "+ only the events' data loaded": (advisor_tracker_store.SQLTrackerStore, True),
 }
 
 
