@@ -181,7 +181,8 @@ def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
     return app
 
 
-def _classify_with_laid_out_weights(self: LogisticRegressionClassifier, messages: list[Message]) -> list[Message]:
+# `self` has no type hint: Rasa's graph validation would take a hinted `self` for a parameter to provide.
+def _classify_with_laid_out_weights(self, messages: list[Message]) -> list[Message]:
     lay_out_for_sparse_rows(self.clf)
     return self._rasa_process(messages)
 
