@@ -33,6 +33,7 @@ INTERFACE_TEXTS = (
     "topics_intro",
     "fallback_intro",
     "lost_track_intro",
+    "out_of_scope_reply",
     "route_check_button",
     "advice_intro",
     "advice_unusable",
@@ -44,6 +45,13 @@ INTERFACE_TEXTS = (
     "something_else_button",
     "more_on_button",
     "reviewed_line",
+    "helpful_button",
+    "not_helpful_button",
+    "feedback_thanks",
+    "feedback_ask_missing",
+    "feedback_comment_thanks",
+    "feedback_unknown",
+    "feedback_typed",
 )
 
 # What every question-level answer keeps to (docs/content.md): the direct answer fits the first

@@ -18,6 +18,8 @@ from advisor.answer_choice import Choice
 from advisor.content_schema import Source
 from advisor.distress import CrisisContent
 from advisor.faq_content import Answer, Content, QuestionAnswer
+from advisor.feedback import INTENT as FEEDBACK_INTENT
+from advisor.feedback import ROUTE_ADVICE_ID
 from advisor.route.answers import OTHER, UNSURE, ReadingContent
 from advisor.route.content import Question, RouteContent
 from advisor.route.profile import MAX_START_YEARS_AHEAD, QUESTION_ORDER, PartialDate, Profile
@@ -87,6 +89,18 @@ def button(title: str, payload: str) -> Button:
     return {"title": title, "payload": payload}
 
 
+def feedback_payload(answer_id: str, helpful: bool) -> str:
+    return f"/{FEEDBACK_INTENT}" + json.dumps({"answer_id": answer_id, "helpful": helpful})
+
+
+def feedback_buttons(answer_id: str, content: Content) -> list[Button]:
+    """ "Helpful" / "Not helpful", last under every factual answer and the route advice (advisor/feedback.py)."""
+    return [
+        button(content.interface["helpful_button"], feedback_payload(answer_id, True)),
+        button(content.interface["not_helpful_button"], feedback_payload(answer_id, False)),
+    ]
+
+
 # --- FAQ answers -------------------------------------------------------------------------------
 
 
@@ -114,7 +128,7 @@ def question_answer_buttons(answer: QuestionAnswer, content: Content, in_route_c
     """ "More on <topic>" gives the full topic page; the topic's route-check offer stays."""
     topic = content.answers[answer.topic]
     more = button(content.interface["more_on_button"].format(topic=topic.topic), f"/{answer.topic}")
-    return [more, *answer_buttons(topic, content, in_route_check)]
+    return [more, *_route_check_offer(topic, content, in_route_check), *feedback_buttons(answer.id, content)]
 
 
 def pick_payload(answer: QuestionAnswer) -> str:
@@ -131,10 +145,15 @@ def did_you_mean_buttons(choice: Choice, content: Content) -> list[Button]:
     ]
 
 
-def answer_buttons(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
+def _route_check_offer(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
     """Outside the route check, answers about eligibility and routes offer to check for this person."""
     offer = answer.offers_route_check and not in_route_check
     return [button(content.interface["route_check_button"], "/ask_route_advice")] if offer else []
+
+
+def answer_buttons(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
+    """A topic page's buttons: the route-check offer where it has one, then the feedback buttons."""
+    return [*_route_check_offer(answer, content, in_route_check), *feedback_buttons(answer.intent, content)]
 
 
 def topic_buttons(content: Content) -> list[Button]:
@@ -157,11 +176,13 @@ def question_buttons(question: Question, today: dt.date, route: RouteContent) ->
     return [button(title, "/inform" + json.dumps({question.slot: value})) for title, value in choices]
 
 
-def advice_buttons(content: Content) -> list[Button]:
-    return [
+def advice_buttons(content: Content, feedback: bool = True) -> list[Button]:
+    """Under the advice: start again, ask something else, and (under advice given) the feedback buttons."""
+    buttons = [
         button(content.interface["restart_button"], "/restart_advice"),
         button(content.interface["topics_button"], "/ask_capabilities"),
     ]
+    return [*buttons, *feedback_buttons(ROUTE_ADVICE_ID, content)] if feedback else buttons
 
 
 def _answer_values(profile: Profile, today: dt.date, route: RouteContent) -> dict[str, str]:
