@@ -314,6 +314,10 @@ def test_the_widget_in_chromium(assistant):
         "route_check_stopped": CONTENT.interface["advice_stopped"],
         "last_topic_first_line": first_line(last_answer),
         "part_time_first_line": tuple(map(first_line, topic_openings("ask_part_time"))),
+        # Feedback: the last two buttons under an answer, and what "Not helpful" asks.
+        "feedback_titles": [CONTENT.interface["helpful_button"], CONTENT.interface["not_helpful_button"]],
+        "feedback_ask_missing": CONTENT.interface["feedback_ask_missing"],
+        "part_c_answer_id": json.loads(part_c[-1]["buttons"][-1]["payload"].removeprefix("/feedback"))["answer_id"],
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     env = {
