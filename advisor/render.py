@@ -104,15 +104,22 @@ def feedback_buttons(answer_id: str, content: Content) -> list[Button]:
 # --- FAQ answers -------------------------------------------------------------------------------
 
 
-def render_answer(answer: Answer, content: Content) -> str:
+def reviewed_date_text(last_reviewed: dt.date, due: dt.date, today: dt.date, content: Content) -> str:
+    """The review date as a reply shows it; past its review-by date, "(due for review)" beside it."""
+    due_note = f" ({content.interface['due_for_review']})" if due < today else ""
+    return date_text(last_reviewed) + due_note
+
+
+def render_answer(answer: Answer, content: Content, today: dt.date | None = None) -> str:
     """A full topic page: our answer, IPEM's recommendations marked as such, sources, review date."""
     parts = [answer.text, *ipem_notes(answer.ipem_recommendations, content)]
     parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
-    parts.append(f"Last reviewed: {date_text(answer.last_reviewed)}. Policies change, so check the linked pages.")
+    date = reviewed_date_text(answer.last_reviewed, answer.review_due, today or dt.date.today(), content)
+    parts.append(content.interface["reviewed_line"].format(date=date))
     return "\n\n".join(parts)
 
 
-def render_question_answer(answer: QuestionAnswer, content: Content) -> str:
+def render_question_answer(answer: QuestionAnswer, content: Content, today: dt.date | None = None) -> str:
     """One question's reply: the direct answer first, its details, IPEM's recommendations marked
     as such, the sources as titled links, and the review date in one short line."""
     parts = [answer.answer]
@@ -120,7 +127,8 @@ def render_question_answer(answer: QuestionAnswer, content: Content) -> str:
         parts.append("\n".join(f"- {detail}" for detail in answer.details))
     parts += ipem_notes(answer.ipem_recommendations, content)
     parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
-    parts.append(content.interface["reviewed_line"].format(date=date_text(answer.last_reviewed)))
+    date = reviewed_date_text(answer.last_reviewed, answer.review_due, today or dt.date.today(), content)
+    parts.append(content.interface["reviewed_line"].format(date=date))
     return "\n\n".join(parts)
 
 
@@ -226,7 +234,11 @@ def render_advice(recommendations: list[Recommendation], profile: Profile, today
         for number, each in enumerate(recommendations, start=1)
     ]
     parts.append(f"{route.closing_text}\n{sources_text(route.closing_sources, 'Contact')}")
-    parts.append(f"Last reviewed: {date_text(route.last_reviewed)}.")
+    # The oldest review of the texts shown, and "due for review" when any of them is past due.
+    texts = [route.advice[each.id] for each in recommendations]
+    reviewed = min((text.last_reviewed for text in texts), default=route.last_reviewed)
+    due = min((text.review_due for text in texts), default=today)
+    parts.append(f"Last reviewed: {reviewed_date_text(reviewed, due, today, content)}.")
     return "\n\n".join(parts)
 
 
