@@ -328,7 +328,12 @@ def test_a_full_route_check_delivers_the_advice_within_slacks_limits(slack, case
     shown = " ".join(advice["text"].split())
     assert shown.startswith("Based on your answers: ")
     assert shown.endswith(" ".join(links_as_slack(expected).split()))
-    assert [button["payload"] for button in advice["buttons"]] == ["/restart_advice", "/ask_capabilities"]
+    assert [button["payload"] for button in advice["buttons"]] == [
+        "/restart_advice",
+        "/ask_capabilities",
+        feedback_payload("route_advice", True),
+        feedback_payload("route_advice", False),
+    ]
     # Sections: the summary, the intro, then the first recommendation with its sources.
     sections = [block["text"]["text"] for block in turn[0]["blocks"] if block["type"] == "section"]
     assert all(len(section) <= 3000 for section in sections) and "<https://" in sections[2]
