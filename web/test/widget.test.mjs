@@ -269,9 +269,14 @@ test("'Not helpful' under an answer is a text button, announced; the press lands
   assert.ok(announced.includes(EXPECT.feedback_titles.join(", ")), `not announced: ${announced}`);
   await buttons.filter({ hasText: EXPECT.feedback_titles[1] }).click();
   await botMessage(EXPECT.feedback_ask_missing).waitFor({ timeout: REPLY_TIMEOUT });
+  // Rasa saves the conversation once the reply is sent: the press is there as slot events, with its answer id.
   const id = await sessionId();
-  const tracker = await (await fetch(`${RASA_URL}/conversations/${id}/tracker?token=${RASA_TOKEN}`)).json();
-  const kept = (name) => tracker.events.filter((e) => e.event === "slot" && e.name === name).map((e) => e.value);
+  let kept = () => [];
+  for (let tries = 0; tries < 60 && kept("feedback_helpful").length === 0; tries += 1) {
+    const tracker = await (await fetch(`${RASA_URL}/conversations/${id}/tracker?token=${RASA_TOKEN}`)).json();
+    kept = (name) => tracker.events.filter((e) => e.event === "slot" && e.name === name).map((e) => e.value);
+    if (kept("feedback_helpful").length === 0) await page.waitForTimeout(500);
+  }
   assert.equal(kept("feedback_answer_id").at(-1), EXPECT.part_c_answer_id);
   assert.equal(kept("feedback_helpful").at(-1), false);
   await ask("Can I do HSST part time?");
