@@ -5,7 +5,9 @@ from actions.wiring import CONTENT
 from advisor import feedback
 from advisor.message_checks import COMMAND_REPLY
 from advisor.render import feedback_payload
+from rasa_server.tracker_store import SQLTrackerStore
 from tests.e2e.servers import conversation, texts, topic_openings
+from tools import report
 
 
 def slot_events(assistant, sender: str, name: str) -> list:
@@ -65,3 +67,24 @@ def test_an_unknown_answer_id_or_wrong_types_get_a_clear_reply_and_nothing_is_ke
     assert texts(assistant.ask(sender, '/feedback{"answer_id": "ask_hsse", "helpful": "yes"}')) == COMMAND_REPLY
     assert slot_events(assistant, sender, feedback.ANSWER_SLOT) == []
     assert texts(assistant.ask(sender, "What is HSSE?")).startswith(topic_openings("ask_hsse"))
+
+
+def test_make_report_counts_what_rasa_stored(assistant):
+    # The report's other tests use generated events (tools/report_bench.py); these are the real ones.
+    sender = conversation()
+    assistant.ask(sender, "/ask_hsse")
+    assistant.ask(sender, feedback_payload("ask_hsse", False))
+    assistant.ask(sender, "zxqv blorf wibble")  # the comment
+    assistant.ask(sender, "zxqv blorf wibble")  # answered by nothing: the topic list or a decline
+    assistant.ask(sender, "which route suits me?")
+    assistant.ask(sender, '/inform{"registration": "clinical_scientist"}')
+    assistant.ask(sender, "stop")
+    store = SQLTrackerStore(host=assistant.env["TRACKER_STORE_URL"])
+    rows = [(kind, action, data) for who, kind, action, data in report.stored_rows(store, 0) if who == sender]
+    tally = report.Tally()
+    report.tally_conversation(rows, tally, report.unanswered_kinds(CONTENT))
+    assert (tally.uses["ask_hsse"], tally.helpful["ask_hsse"], tally.not_helpful["ask_hsse"]) == (1, 0, 1)
+    assert tally.comments == {"ask_hsse": {"zxqv blorf wibble": 1}}
+    assert [sum(kinds.values()) for kinds in tally.unanswered.values()] == [1]
+    assert (tally.started, tally.reached_advice) == (1, 0)
+    assert tally.answered["registration"] == 1 and sum(tally.stopped_at.values()) == 1
