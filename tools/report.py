@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import sqlalchemy as sa
 
 from advisor import feedback
 from advisor.faq_content import Content, load_content
@@ -180,16 +181,17 @@ def tally_conversation(rows: Iterable[tuple[str, str | None, str]], tally: Tally
 
 
 def stored_rows(store, since: float) -> Iterator[tuple[str, str, str | None, str]]:
-    """(sender, type, action name, JSON) of the events since `since`, by conversation then in order, streamed."""
-    events = store.SQLEvent
-    with store.session_scope() as session:
-        query = (
-            session.query(events.sender_id, events.type_name, events.action_name, events.data)
-            .filter(events.timestamp >= since, events.type_name.in_(READ_EVENTS))
-            .order_by(events.sender_id, events.id)
-            .execution_options(stream_results=True)  # PostgreSQL: a server-side cursor
-        )
-        yield from query.yield_per(5000)
+    """(sender, type, action name, JSON) of the events since `since`, by conversation then in order, streamed
+    in batches (PostgreSQL: a server-side cursor), never all in memory."""
+    events = store.SQLEvent.__table__.c
+    query = (
+        sa.select(events.sender_id, events.type_name, events.action_name, events.data)
+        .where(events.timestamp >= since, events.type_name.in_(READ_EVENTS))
+        .order_by(events.sender_id, events.id)
+    )
+    with store.engine.connect() as connection:
+        for row in connection.execution_options(yield_per=5000).execute(query):
+            yield tuple(row)
 
 
 def tally_store(store, since: float, content: Content) -> Tally:
