@@ -6,17 +6,20 @@ given (with or without feedback and a comment), a question that got "did you mea
 or a decline, and a route check that reaches the advice or stops at a question. The events have
 the shapes Rasa 3.6 stores (tests/e2e/test_feedback.py checks the real ones over REST).
 
-Usage: python -m tools.report_bench [--conversations 100000] [--store sqlite:///...]
+Usage: python -m tools.report_bench [--conversations 100000] [--postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import random
+import resource
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ import sqlalchemy as sa
 from advisor import feedback
 from advisor.faq_content import Content, load_content
 from advisor.render import feedback_payload
+from tools.stores import running_postgres
 
 Event = dict[str, Any]
 
@@ -241,7 +245,7 @@ def generated(content: Content, count: int, now: float, seed: int = 14) -> Itera
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
-    parser.add_argument("--store", help="an SQLAlchemy URL (default: a new SQLite file in a temporary folder)")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL (tools/stores.py), not SQLite")
     parser.add_argument("--out", type=Path, default=Path("results/report-bench"), help="where its report goes")
     args = parser.parse_args()
 
@@ -250,8 +254,12 @@ def main() -> None:
     from tools import report
 
     quieten()
-    with tempfile.TemporaryDirectory(prefix="report-bench-") as folder:
-        url = args.store or f"sqlite:///{Path(folder) / 'tracker.db'}"
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="report-bench-"))
+        url = f"sqlite:///{Path(folder) / 'tracker.db'}"
+        if args.postgres:
+            password = uuid.uuid4().hex
+            url = stack.enter_context(running_postgres(password)).replace("rasa@", f"rasa:{password}@")
         store = SQLTrackerStore(host=url)
         content = load_content(report.ROOT / "content", dt.date.today())
         now = time.time()
@@ -265,10 +273,12 @@ def main() -> None:
         built = report.build_report(store, 30, report.ROOT / "content", embed, now)
         report.write_report(built, args.out)
         seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"make report: {built.tally.conversations} conversations, {events} events, in {seconds:.1f} s "
-            f"({sa.engine.make_url(url).get_backend_name()})."
+            f"({sa.engine.make_url(url).get_backend_name()}; the process's peak memory {peak:.0f} MB)."
         )
+        store.engine.dispose()
 
 
 if __name__ == "__main__":
