@@ -39,7 +39,7 @@ import sqlalchemy as sa
 
 from advisor import feedback
 from advisor.faq_content import Content, load_content
-from advisor.personal_data import redact
+from advisor.personal_data import PLACEHOLDERS, redact
 from advisor.render import date_text
 from advisor.review import ReviewItem, review_items
 from advisor.route.content import load_route_content
@@ -62,6 +62,8 @@ BEFORE_FIRST_QUESTION = "before the first question"
 # A feedback button's payload, as it sits in a bot event's JSON: which answer the reply gave.
 _FEEDBACK_ANSWER = re.compile(r'/feedback\{\\"answer_id\\": \\"(?P<id>[a-z0-9_.]+)\\"')
 Embed = Callable[[str], np.ndarray]
+# The personal-data placeholders are left out of what is grouped: "[phone number]" says nothing of the question.
+_PLACEHOLDER = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS.values()))
 
 
 def unanswered_kinds(content: Content) -> dict[str, str]:
@@ -217,7 +219,7 @@ def grouped(unanswered: dict[str, Counter], embed: Embed, similar: float = SIMIL
     leaders: list[np.ndarray] = []
     members: list[list[str]] = []
     for text in wordings:
-        vector = embed(text)
+        vector = embed(" ".join(_PLACEHOLDER.sub(" ", text).split()) or text)
         scores = np.array([float(leader @ vector) for leader in leaders])
         if leaders and scores.max() >= similar:
             members[int(scores.argmax())].append(text)
@@ -365,7 +367,7 @@ def svg_bars(rows: list[tuple[str, list[int]]], colours: list[str], legend: list
     ]
     for row, (label, values) in enumerate(rows):
         y = row * row_height + 4
-        shown = label if len(label) <= 52 else label[:51] + "…"
+        shown = label if len(label) <= 46 else label[:45] + "…"
         parts.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{html.escape(shown)}</text>')
         x = float(label_width)
         for value, colour in zip(values, colours, strict=False):
