@@ -26,7 +26,7 @@ WEB_BUNDLE := web/dist/advisor-widget.js
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELINE) $(ENCODER) \
   $(wildcard rasa_server/nlu/*.py) $(wildcard content/questions/*.yml)
 
-.PHONY: help setup spacy encoder model web run shell purge bench test unit system-deps lint format validate \
+.PHONY: help setup spacy encoder model web run shell purge report report-bench content-status bench test unit system-deps lint format validate \
   test-stories pytest test-web screenshots evaluate evaluate-reading clean
 
 help: ## List the targets
@@ -97,6 +97,16 @@ shell: $(MODEL) ## Chat with the assistant in this terminal
 
 purge: $(VENV_STAMP) ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	@$(BIN)/python -m tools.purge
+
+# `make report SINCE=7`: the last 7 days (default 30). docs/content.md says how to read it.
+report: $(VENV_STAMP) $(ENCODER) ## What people asked that got no answer, feedback, the route funnel: results/report.html
+	@$(BIN)/python -m tools.report $(if $(SINCE),--since $(SINCE))
+
+report-bench: $(VENV_STAMP) $(ENCODER) ## Time make report on 100,000 generated conversations (docs/performance.md)
+	@$(BIN)/python -m tools.report_bench
+
+content-status: $(VENV_STAMP) ## Answers and advice past their review-by date; fails if any (run before a release)
+	@$(BIN)/python -m tools.content_status
 
 # `make bench QUICK=1`: a smoke test of the benchmark (10 s phases); BENCH_OPTIONS passes others (--setups ...).
 bench: system-deps $(MODEL) ## Load benchmark beside plain Rasa (rasa init): SQLite, PostgreSQL, 1 and 2 instances

@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import noted_comment
 from actions.tracker_reading import latest_intent
 from actions.wiring import CONTENT
 from advisor.answer_choice import choose
@@ -63,6 +64,10 @@ class ActionAnswerQuestion(Action):
         if answer_id is None and ranking:
             topic_confidence = {item["name"]: item["confidence"] for item in message.get("intent_ranking") or []}
             choice = choose(ranking, CONTENT, topic_confidence, tracker.get_slot(LAST_ANSWER), message.get("text", ""))
+            # Right after "What was missing?", a message nothing answers is that comment.
+            noted = noted_comment(dispatcher, tracker, answered=False) if choice.kind != "answer" else None
+            if noted is not None:
+                return noted
             if choice.kind == "did_you_mean":
                 dispatcher.utter_message(
                     text=CONTENT.interface["did_you_mean_intro"], buttons=did_you_mean_buttons(choice, CONTENT)

@@ -27,6 +27,8 @@ from actions.tracker_reading import (
     skipped_in,
 )
 from actions.wiring import CONTENT, NEAREST, READING, ROUTE_CONTENT
+from advisor.feedback import INTENT as FEEDBACK
+from advisor.message_checks import looks_like_question
 from advisor.render import (
     advice_buttons,
     advice_summary,
@@ -49,11 +51,7 @@ RESET_ACTION = "action_reset_route_advice"
 MAX_ASKS = 2
 # Messages with these intents are commands, not answers: the form lets the matching rule
 # handle them (stop, start again, list topics) and then, where it makes sense, asks again.
-COMMANDS = frozenset({"ask_capabilities", "bot_challenge", "goodbye", "stop_advice", "restart_advice"})
-QUESTION_WORDS = frozenset(
-    {"what", "how", "why", "when", "where", "who", "which", "can", "could", "is", "are", "do", "does", "will", "would",
-     "should", "tell", "explain"}
-)  # fmt: skip
+COMMANDS = frozenset({"ask_capabilities", "bot_challenge", "goodbye", "stop_advice", "restart_advice", FEEDBACK})
 # Questions answered by yes, no or a choice: a sentence volunteering one of them is about that question.
 CHOICE_QUESTIONS = frozenset({"registration", "nhs_employed", "employer_nomination", "has_phd"})
 OPENING_ANSWERS = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "unsure"})
@@ -97,11 +95,6 @@ def user_messages_since_reset(tracker: Tracker) -> list[dict[str, Any]]:
         if event.get("event") == "user":
             messages.append({"text": event.get("text") or "", **(event.get("parse_data") or {})})
     return list(reversed(messages))
-
-
-def looks_like_question(text: str) -> bool:
-    words = text.strip().lower().split()
-    return text.strip().endswith("?") or (bool(words) and words[0] in QUESTION_WORDS)
 
 
 def read(slot: str, raw: Any, recognised: str | None = None) -> Parsed:
@@ -314,7 +307,9 @@ class ActionGiveRouteAdvice(Action):
             profile = profile_from_slots(tracker.slots)
             recommendations = advise(profile, dt.date.today(), ROUTE_CONTENT)
         except ProfileError:
-            dispatcher.utter_message(text=CONTENT.interface["advice_unusable"], buttons=advice_buttons(CONTENT))
+            dispatcher.utter_message(
+                text=CONTENT.interface["advice_unusable"], buttons=advice_buttons(CONTENT, feedback=False)
+            )
             return []
         answers = {**answers_in(tracker), **{slot: UNSURE for slot in skipped_in(tracker)}}
         summary = advice_summary(answers, ROUTE_CONTENT, READING)

@@ -112,8 +112,12 @@ def build_app() -> Sanic:
     return app
 
 
-def main() -> None:
+def configure_logging() -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(message)s")
+
+
+def main() -> None:
+    configure_logging()
     host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
     port = int(os.environ.get("ACTIONS_PORT", "5055"))
     logger.info("Action server listening on http://%s:%s", host, port)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from pathlib import Path
 
 import numpy as np
 
 from advisor.faq_content import load_content
+from advisor.review import overdue_items
 from advisor.route.answers import NearestExamples, load_reading_content
 from advisor.route.content import load_route_content
 
@@ -41,6 +43,16 @@ def embed(text: str) -> np.ndarray:
 
 
 NEAREST = NearestExamples(READING, embed)
+
+
+def log_overdue_content() -> None:
+    """Says once, as the action server starts, which answers are past their review-by date (they still answer)."""
+    logger = logging.getLogger("action_server")
+    for item in overdue_items(CONTENT, ROUTE_CONTENT, dt.date.today()):
+        logger.warning(
+            "Due for review: %s %s, last reviewed %s, review by %s (%s; make content-status lists them all).",
+            item.kind, item.id, item.last_reviewed, item.due, item.where,
+        )  # fmt: skip
 
 
 def warm_up() -> None:

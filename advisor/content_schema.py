@@ -3,11 +3,17 @@
 Content owners edit YAML under ``content/``. The loaders (faq_content, route.content) read it
 with these helpers and refuse anything the assistant must not show: a source that is not an
 official https page, a missing or future review date, an IPEM recommendation that does not exist.
+
+Every answer and advice text is due for review `review_every` after its `last_reviewed` date: its
+own `review_every` when it has one, else the default in ``content/review.yml``. Past due it still
+answers, and says so beside its date (advisor/render.py); `make content-status` lists it.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +94,32 @@ def parse_ipem_numbers(raw: Any, where: str, known: Mapping[int, Any]) -> tuple[
     for number in raw:
         require(number in known, where, f"IPEM recommendation {number!r} does not exist")
     return tuple(raw)
+
+
+REVIEW_FILE = "review.yml"
+# "6 months", "1 year": how long an answer stays current after its review.
+_PERIOD = re.compile(r"^(?P<count>[1-9][0-9]?) (?P<unit>months?|years?)\Z")
+
+
+def parse_review_every(raw: Any, where: str) -> int:
+    """A review period ("6 months", "1 year") as a number of months."""
+    period = _PERIOD.match(str(raw).strip()) if isinstance(raw, str) else None
+    require(period is not None, where, f'review_every must be a number of months or years, e.g. "6 months" ({raw!r})')
+    return int(period["count"]) * (12 if period["unit"].startswith("year") else 1)
+
+
+def default_review_every(directory: Path) -> int:
+    """The review period every answer has unless it says otherwise: content/review.yml's review_every, in months."""
+    raw = read_yaml(directory / REVIEW_FILE)
+    require(isinstance(raw, Mapping) and "review_every" in raw, REVIEW_FILE, "review_every is missing")
+    return parse_review_every(raw["review_every"], REVIEW_FILE)
+
+
+def due_after(last_reviewed: dt.date, months: int) -> dt.date:
+    """The date `months` after `last_reviewed` (the month's last day when it is shorter)."""
+    month = last_reviewed.month - 1 + months
+    year, month = last_reviewed.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(last_reviewed.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_review_date(raw: Any, where: str, today: dt.date, field: str = "last_reviewed") -> dt.date:

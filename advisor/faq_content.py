@@ -18,10 +18,13 @@ from typing import Any
 
 from advisor.content_schema import (
     Source,
+    default_review_every,
+    due_after,
     is_text,
     one_line,
     parse_ipem_numbers,
     parse_review_date,
+    parse_review_every,
     parse_source,
     parse_sources,
     read_yaml,
@@ -33,6 +36,7 @@ INTERFACE_TEXTS = (
     "topics_intro",
     "fallback_intro",
     "lost_track_intro",
+    "out_of_scope_reply",
     "route_check_button",
     "advice_intro",
     "advice_unusable",
@@ -44,6 +48,14 @@ INTERFACE_TEXTS = (
     "something_else_button",
     "more_on_button",
     "reviewed_line",
+    "due_for_review",
+    "helpful_button",
+    "not_helpful_button",
+    "feedback_thanks",
+    "feedback_ask_missing",
+    "feedback_comment_thanks",
+    "feedback_unknown",
+    "feedback_typed",
 )
 
 # What every question-level answer keeps to (docs/content.md): the direct answer fits the first
@@ -71,6 +83,11 @@ class Answer:
     ipem_recommendations: tuple[int, ...]
     # Whether the answer ends with a button that starts the route advisor.
     offers_route_check: bool = False
+    review_every: int = 6  # months; load_content sets it from content/review.yml or the answer's own
+
+    @property
+    def review_due(self) -> dt.date:
+        return due_after(self.last_reviewed, self.review_every)
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,11 @@ class QuestionAnswer:
     last_reviewed: dt.date
     ipem_recommendations: tuple[int, ...]
     facts: tuple[str, ...]  # the facts.md sections it draws on (docs/content.md's coverage table)
+    review_every: int = 6  # months; load_content sets it from content/review.yml or the answer's own
+
+    @property
+    def review_due(self) -> dt.date:
+        return due_after(self.last_reviewed, self.review_every)
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,7 @@ class Content:
     official_domains: tuple[str, ...]
     interface: dict[str, str]
     questions: dict[str, QuestionAnswer] = field(default_factory=dict)
+    review_every: int = 6  # months: content/review.yml's default for every answer and advice text
 
     def answer_for(self, intent: str | None) -> Answer | None:
         return self.answers.get(intent or "")
@@ -111,6 +134,7 @@ def _answer(
     recommendations: Mapping[int, IpemRecommendation],
     official_domains: tuple[str, ...],
     today: dt.date,
+    review_every: int,
 ) -> Answer:
     where = f"answers.yml: {intent}"
     require(isinstance(raw, Mapping), where, "an answer must be a mapping")
@@ -125,7 +149,13 @@ def _answer(
         last_reviewed=parse_review_date(raw.get("last_reviewed"), where, today),
         ipem_recommendations=parse_ipem_numbers(raw.get("ipem_recommendations", []), where, recommendations),
         offers_route_check=raw.get("offers_route_check", False) is True,
+        review_every=_review_every(raw, where, review_every),
     )
+
+
+def _review_every(raw: Mapping, where: str, default: int) -> int:
+    """An item's own review_every, or the default (content/review.yml)."""
+    return parse_review_every(raw["review_every"], where) if "review_every" in raw else default
 
 
 def _text_list(raw: Any, where: str, field_name: str) -> tuple[str, ...]:
@@ -142,6 +172,7 @@ def _question(
     sources: Mapping[str, Source],
     recommendations: Mapping[int, IpemRecommendation],
     today: dt.date,
+    review_every: int,
 ) -> QuestionAnswer:
     require(isinstance(raw, Mapping) and is_text(raw.get("id")), where, "each answer needs an id")
     where = f"{where}: {raw['id']}"
@@ -172,6 +203,7 @@ def _question(
         last_reviewed=parse_review_date(raw.get("last_reviewed"), where, today),
         ipem_recommendations=parse_ipem_numbers(raw.get("ipem_recommendations", []), where, recommendations),
         facts=tuple(str(section) for section in raw.get("facts", [])),
+        review_every=_review_every(raw, where, review_every),
     )
 
 
@@ -181,6 +213,7 @@ def load_questions(
     official_domains: tuple[str, ...],
     recommendations: Mapping[int, IpemRecommendation],
     today: dt.date,
+    review_every: int,
 ) -> dict[str, QuestionAnswer]:
     """The question-level answers in `directory`/questions/, by id, in file then answer order."""
     folder = directory / QUESTIONS_DIR
@@ -201,7 +234,7 @@ def load_questions(
         )
         require(isinstance(raw.get("answers"), list) and raw["answers"], where, "no answers found")
         for item in raw["answers"]:
-            question = _question(item, raw["topic"], where, sources, recommendations, today)
+            question = _question(item, raw["topic"], where, sources, recommendations, today, review_every)
             require(question.id not in questions, where, f"answer id {question.id!r} is used twice")
             questions[question.id] = question
     return questions
@@ -228,8 +261,9 @@ def load_content(directory: Path, today: dt.date) -> Content:
 
     answers_raw = read_yaml(directory / "answers.yml")
     require(isinstance(answers_raw, Mapping) and answers_raw.get("answers"), "answers.yml", "no answers found")
+    review_every = default_review_every(directory)
     answers = {
-        intent: _answer(intent, raw, recommendations, official_domains, today)
+        intent: _answer(intent, raw, recommendations, official_domains, today, review_every)
         for intent, raw in answers_raw["answers"].items()
     }
     interface_raw = read_yaml(directory / "interface.yml")
@@ -237,5 +271,5 @@ def load_content(directory: Path, today: dt.date) -> Content:
     for key in INTERFACE_TEXTS:
         require(is_text(interface_raw.get(key)), "interface.yml", f"{key} is missing")
     interface = {key: one_line(interface_raw[key]) for key in INTERFACE_TEXTS}
-    questions = load_questions(directory, answers, official_domains, recommendations, today)
-    return Content(answers, recommendations, ipem_source, official_domains, interface, questions)
+    questions = load_questions(directory, answers, official_domains, recommendations, today, review_every)
+    return Content(answers, recommendations, ipem_source, official_domains, interface, questions, review_every)

@@ -12,7 +12,8 @@ a bad message never reaches the model and never changes the conversation. In thi
    phrases come before a channel's rate limits, the sentence-vector check after them
    (`first_look` and `second_look`), so a flood costs no encoder work;
 4. commands: whatever Rasa would read as a command (a "/" first, after stripping whitespace)
-   is refused unless it is exactly one of the assistant's own button payloads with a valid value;
+   is refused unless it is exactly one of the assistant's own button payloads with a valid value
+   (a feedback button's: an answer id and true or false, advisor/feedback.py);
 5. personal data: identifiers replaced by placeholders (advisor/personal_data.py), with a note.
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from advisor import render
+from advisor import feedback, render
 from advisor.distress import DEFAULT_CRISIS_PATH, DEFAULT_OFFICIAL_DOMAINS_PATH, DistressDetector, Embed, load_crisis
 from advisor.personal_data import redact
 
@@ -49,6 +50,12 @@ _ANSWER_VALUE = re.compile(r"^-?[A-Za-z0-9][A-Za-z0-9 .,'/\-]{0,39}\Z")
 _SENDER = re.compile(r"^[A-Za-z0-9_.:@\-]+\Z")
 # Joiners shape scripts and emoji; every other format character (zero-width space, BOM, bidi override) goes.
 _KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+
+# A message phrased as a question starts with one of these words (or ends with "?").
+QUESTION_WORDS = frozenset(
+    {"what", "how", "why", "when", "where", "who", "which", "can", "could", "is", "are", "do", "does", "will", "would",
+     "should", "tell", "explain"}
+)  # fmt: skip
 
 EMPTY_REPLY = 'It looks like your message was empty. Type a question, or "help" to see the topics I cover.'
 # When Rasa fails while handling a message: the conversation is kept, so trying again works.
@@ -116,6 +123,14 @@ class Commands:
         if command[1:] in self.intents and command[1:] != "inform":
             return True
         picked = _PICKED_ANSWER.match(command)
+        if picked and picked["intent"] == feedback.INTENT:
+            # A "Helpful" / "Not helpful" button: its shape is checked here, its answer id by the action,
+            # which says so when content no longer has it (an old button).
+            try:
+                entities = json.loads(picked["entities"])
+            except ValueError:
+                return False
+            return feedback.INTENT in self.intents and feedback.payload_problem(entities) is None
         if picked and picked["intent"] != "inform":
             try:
                 entities = json.loads(picked["entities"])
@@ -152,6 +167,12 @@ def _picked_answers(answers_dir: Path | None) -> frozenset[tuple[str, str]]:
         if isinstance(page, dict) and "topic" in page:
             pairs.update((page["topic"], answer["id"]) for answer in page.get("answers") or [] if "id" in answer)
     return frozenset(pairs)
+
+
+def looks_like_question(text: str) -> bool:
+    """Phrased as a question: "?" at the end or a question word first."""
+    words = text.strip().lower().split()
+    return text.strip().endswith("?") or (bool(words) and words[0] in QUESTION_WORDS)
 
 
 def cleaned(text: str) -> str:

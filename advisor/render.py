@@ -18,6 +18,8 @@ from advisor.answer_choice import Choice
 from advisor.content_schema import Source
 from advisor.distress import CrisisContent
 from advisor.faq_content import Answer, Content, QuestionAnswer
+from advisor.feedback import INTENT as FEEDBACK_INTENT
+from advisor.feedback import ROUTE_ADVICE_ID
 from advisor.route.answers import OTHER, UNSURE, ReadingContent
 from advisor.route.content import Question, RouteContent
 from advisor.route.profile import MAX_START_YEARS_AHEAD, QUESTION_ORDER, PartialDate, Profile
@@ -87,18 +89,37 @@ def button(title: str, payload: str) -> Button:
     return {"title": title, "payload": payload}
 
 
+def feedback_payload(answer_id: str, helpful: bool) -> str:
+    return f"/{FEEDBACK_INTENT}" + json.dumps({"answer_id": answer_id, "helpful": helpful})
+
+
+def feedback_buttons(answer_id: str, content: Content) -> list[Button]:
+    """ "Helpful" / "Not helpful", last under every factual answer and the route advice (advisor/feedback.py)."""
+    return [
+        button(content.interface["helpful_button"], feedback_payload(answer_id, True)),
+        button(content.interface["not_helpful_button"], feedback_payload(answer_id, False)),
+    ]
+
+
 # --- FAQ answers -------------------------------------------------------------------------------
 
 
-def render_answer(answer: Answer, content: Content) -> str:
+def reviewed_date_text(last_reviewed: dt.date, due: dt.date, today: dt.date, content: Content) -> str:
+    """The review date as a reply shows it; past its review-by date, "(due for review)" beside it."""
+    due_note = f" ({content.interface['due_for_review']})" if due < today else ""
+    return date_text(last_reviewed) + due_note
+
+
+def render_answer(answer: Answer, content: Content, today: dt.date | None = None) -> str:
     """A full topic page: our answer, IPEM's recommendations marked as such, sources, review date."""
     parts = [answer.text, *ipem_notes(answer.ipem_recommendations, content)]
     parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
-    parts.append(f"Last reviewed: {date_text(answer.last_reviewed)}. Policies change, so check the linked pages.")
+    date = reviewed_date_text(answer.last_reviewed, answer.review_due, today or dt.date.today(), content)
+    parts.append(content.interface["reviewed_line"].format(date=date))
     return "\n\n".join(parts)
 
 
-def render_question_answer(answer: QuestionAnswer, content: Content) -> str:
+def render_question_answer(answer: QuestionAnswer, content: Content, today: dt.date | None = None) -> str:
     """One question's reply: the direct answer first, its details, IPEM's recommendations marked
     as such, the sources as titled links, and the review date in one short line."""
     parts = [answer.answer]
@@ -106,7 +127,8 @@ def render_question_answer(answer: QuestionAnswer, content: Content) -> str:
         parts.append("\n".join(f"- {detail}" for detail in answer.details))
     parts += ipem_notes(answer.ipem_recommendations, content)
     parts.append(sources_text(with_ipem_source(answer.sources, answer.ipem_recommendations, content)))
-    parts.append(content.interface["reviewed_line"].format(date=date_text(answer.last_reviewed)))
+    date = reviewed_date_text(answer.last_reviewed, answer.review_due, today or dt.date.today(), content)
+    parts.append(content.interface["reviewed_line"].format(date=date))
     return "\n\n".join(parts)
 
 
@@ -114,7 +136,7 @@ def question_answer_buttons(answer: QuestionAnswer, content: Content, in_route_c
     """ "More on <topic>" gives the full topic page; the topic's route-check offer stays."""
     topic = content.answers[answer.topic]
     more = button(content.interface["more_on_button"].format(topic=topic.topic), f"/{answer.topic}")
-    return [more, *answer_buttons(topic, content, in_route_check)]
+    return [more, *_route_check_offer(topic, content, in_route_check), *feedback_buttons(answer.id, content)]
 
 
 def pick_payload(answer: QuestionAnswer) -> str:
@@ -131,10 +153,15 @@ def did_you_mean_buttons(choice: Choice, content: Content) -> list[Button]:
     ]
 
 
-def answer_buttons(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
+def _route_check_offer(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
     """Outside the route check, answers about eligibility and routes offer to check for this person."""
     offer = answer.offers_route_check and not in_route_check
     return [button(content.interface["route_check_button"], "/ask_route_advice")] if offer else []
+
+
+def answer_buttons(answer: Answer, content: Content, in_route_check: bool) -> list[Button]:
+    """A topic page's buttons: the route-check offer where it has one, then the feedback buttons."""
+    return [*_route_check_offer(answer, content, in_route_check), *feedback_buttons(answer.intent, content)]
 
 
 def topic_buttons(content: Content) -> list[Button]:
@@ -157,11 +184,13 @@ def question_buttons(question: Question, today: dt.date, route: RouteContent) ->
     return [button(title, "/inform" + json.dumps({question.slot: value})) for title, value in choices]
 
 
-def advice_buttons(content: Content) -> list[Button]:
-    return [
+def advice_buttons(content: Content, feedback: bool = True) -> list[Button]:
+    """Under the advice: start again, ask something else, and (under advice given) the feedback buttons."""
+    buttons = [
         button(content.interface["restart_button"], "/restart_advice"),
         button(content.interface["topics_button"], "/ask_capabilities"),
     ]
+    return [*buttons, *feedback_buttons(ROUTE_ADVICE_ID, content)] if feedback else buttons
 
 
 def _answer_values(profile: Profile, today: dt.date, route: RouteContent) -> dict[str, str]:
@@ -205,7 +234,11 @@ def render_advice(recommendations: list[Recommendation], profile: Profile, today
         for number, each in enumerate(recommendations, start=1)
     ]
     parts.append(f"{route.closing_text}\n{sources_text(route.closing_sources, 'Contact')}")
-    parts.append(f"Last reviewed: {date_text(route.last_reviewed)}.")
+    # The oldest review of the texts shown, and "due for review" when any of them is past due.
+    texts = [route.advice[each.id] for each in recommendations]
+    reviewed = min((text.last_reviewed for text in texts), default=route.last_reviewed)
+    due = min((text.review_due for text in texts), default=today)
+    parts.append(f"Last reviewed: {reviewed_date_text(reviewed, due, today, content)}.")
     return "\n\n".join(parts)
 
 

@@ -53,7 +53,7 @@ def configured_store(endpoints: Path):
 
     config = read_endpoint_config(str(endpoints), "tracker_store")
     if config is None or (config.type or "") not in ("sql", "rasa_server.tracker_store.SQLTrackerStore"):
-        sys.exit(f"{endpoints} names no SQL tracker store; nothing to purge.")
+        sys.exit(f"{endpoints} names no SQL tracker store (sql or rasa_server.tracker_store.SQLTrackerStore).")
     url = sa.engine.make_url(config.url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return None  # SQLite creates the file on first use; Rasa would retry a missing folder forever

@@ -22,11 +22,13 @@ from typing import Any
 from advisor.content_schema import (
     ContentError,
     Source,
+    due_after,
     is_number,
     is_text,
     one_line,
     parse_ipem_numbers,
     parse_review_date,
+    parse_review_every,
     parse_source,
     parse_sources,
     read_yaml,
@@ -77,6 +79,12 @@ class AdviceText:
     reason: str
     sources: tuple[Source, ...]
     ipem_recommendations: tuple[int, ...]
+    last_reviewed: dt.date  # its own, or route_advice.yml's
+    review_every: int  # months: its own, or content/review.yml's
+
+    @property
+    def review_due(self) -> dt.date:
+        return due_after(self.last_reviewed, self.review_every)
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,9 @@ def _parameter(name: str, raw: Any, official_domains: tuple[str, ...], today: dt
     )
 
 
-def _advice(advice_id: str, raw: Any, content: Content, allowed_placeholders: set[str]) -> AdviceText:
+def _advice(
+    advice_id: str, raw: Any, content: Content, allowed_placeholders: set[str], reviewed: dt.date, today: dt.date
+) -> AdviceText:
     where = f"route_advice.yml: {advice_id}"
     require(isinstance(raw, Mapping), where, "a recommendation must be a mapping")
     require(is_text(raw.get("label")), where, "label is missing")
@@ -162,6 +172,8 @@ def _advice(advice_id: str, raw: Any, content: Content, allowed_placeholders: se
         ipem_recommendations=parse_ipem_numbers(
             raw.get("ipem_recommendations", []), where, content.ipem_recommendations
         ),
+        last_reviewed=parse_review_date(raw["last_reviewed"], where, today) if "last_reviewed" in raw else reviewed,
+        review_every=parse_review_every(raw["review_every"], where) if "review_every" in raw else content.review_every,
     )
 
 
@@ -215,7 +227,11 @@ def load_route_content(directory: Path, today: dt.date, content: Content) -> Rou
     recommendations = advice_raw.get("recommendations")
     require(isinstance(recommendations, Mapping) and recommendations, "route_advice.yml", "no recommendations")
     allowed = set(ANSWER_PLACEHOLDERS) | set(parameters)
-    advice = {advice_id: _advice(advice_id, raw, content, allowed) for advice_id, raw in recommendations.items()}
+    reviewed = parse_review_date(advice_raw.get("last_reviewed"), "route_advice.yml", today)
+    advice = {
+        advice_id: _advice(advice_id, raw, content, allowed, reviewed, today)
+        for advice_id, raw in recommendations.items()
+    }
     questions_raw = read_yaml(directory / "route_questions.yml")
     require(isinstance(questions_raw, Mapping) and questions_raw, "route_questions.yml", "no questions found")
     questions = {slot: _question(slot, raw) for slot, raw in questions_raw.items()}
@@ -234,7 +250,7 @@ def load_route_content(directory: Path, today: dt.date, content: Content) -> Rou
         questions=questions,
         closing_text=one_line(closing["text"]),
         closing_sources=parse_sources(closing.get("sources"), "route_advice.yml: closing", content.official_domains),
-        last_reviewed=parse_review_date(advice_raw.get("last_reviewed"), "route_advice.yml", today),
+        last_reviewed=reviewed,
         specialisms=(*specialism_details, "other"),
         specialism_details=specialism_details,
         themes=themes,

@@ -27,6 +27,9 @@ CONVERSATIONS = [
     [("what can you do?", "Pick one"), ("/ask_part_time", "0.6")],
     [("hello", "HSST"), ("/ask_mpe", "Sources:")],
     [("zxqv blorf wibble", ""), ("/restart", "commands")],
+    # Feedback: "Not helpful" under a topic page asks what was missing; a message nothing answers is the comment.
+    [("/ask_hsse", "Sources:"), ('/feedback{"answer_id": "ask_hsse", "helpful": false}', "What was missing?"),
+     ("zxqv blorf wibble", "passed that on")],
     # The route advisor: its questions' buttons, a typed answer, a bad answer and the sourced advice.
     [("I'm an MRI physicist with a PhD from 2019, which route suits me?", "are you registered"),
      ('/inform{"registration": "clinical_scientist"}', "training to consultant level"),

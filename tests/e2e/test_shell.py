@@ -84,6 +84,9 @@ def test_make_shell_wraps_answers_takes_typed_text_as_typed_and_stops_both_serve
         for line in shown.split("\n"):
             assert len(line) <= COLUMNS or line.strip().startswith("https://"), f"not wrapped: {line!r}"
         assert f"[{CONTENT.interface['route_check_button']}]" in shown
+        # The feedback buttons come last, as the buttons rasa shell lists.
+        helpful, not_helpful = (f"[{CONTENT.interface[key]}]" for key in ("helpful_button", "not_helpful_button"))
+        assert shown.index(CONTENT.interface["route_check_button"]) < shown.index(helpful) < shown.index(not_helpful)
 
         # ↓ puts a button's title in the box ("More on …" first, then the route check); Enter presses it.
         shell.send(DOWN + DOWN + "\r")

@@ -18,8 +18,9 @@ import requests
 import yaml
 
 from actions.wiring import CONTENT, ROUTE_CONTENT
+from advisor import feedback
 from advisor.message_checks import COMMAND_REPLY
-from advisor.render import links_as_slack, render_advice
+from advisor.render import feedback_payload, links_as_slack, render_advice
 from advisor.route.profile import QUESTION_ORDER, Profile
 from advisor.route.rules import advise, questions_needed
 from rasa_server.channels.slack import RedisRecentKeys
@@ -327,7 +328,12 @@ def test_a_full_route_check_delivers_the_advice_within_slacks_limits(slack, case
     shown = " ".join(advice["text"].split())
     assert shown.startswith("Based on your answers: ")
     assert shown.endswith(" ".join(links_as_slack(expected).split()))
-    assert [button["payload"] for button in advice["buttons"]] == ["/restart_advice", "/ask_capabilities"]
+    assert [button["payload"] for button in advice["buttons"]] == [
+        "/restart_advice",
+        "/ask_capabilities",
+        feedback_payload("route_advice", True),
+        feedback_payload("route_advice", False),
+    ]
     # Sections: the summary, the intro, then the first recommendation with its sources.
     sections = [block["text"]["text"] for block in turn[0]["blocks"] if block["type"] == "section"]
     assert all(len(section) <= 3000 for section in sections) and "<https://" in sections[2]
@@ -513,3 +519,33 @@ def test_with_two_instances_a_retry_or_double_click_on_the_other_one_and_a_retry
     events = assistant.wait_until_answered(user, "bye")
     assert [e["text"] for e in events if e["event"] == "user"] == ["what can you do?", "/ask_hsse", "thanks", "bye"]
     assert fake.rejections(channel) == []
+
+
+def test_feedback_buttons_are_block_kit_buttons_and_a_press_lands_with_its_answer_id(slack):
+    assistant, fake = slack
+    user, channel = new_id("U"), new_id("D")
+    assert post_event(assistant, message_event(user, channel, "what can you do?")).ok
+    assistant.wait_until_answered(user, "what can you do?")
+    assert post_click(assistant, user, channel, "/ask_hsse", latest_with_button(fake, channel, "/ask_hsse")).ok
+    assistant.wait_until_answered(user, "/ask_hsse")
+    not_helpful = feedback_payload("ask_hsse", False)
+    page = latest_with_button(fake, channel, not_helpful)
+    assert page is not None
+    titles = [
+        element["text"]["text"]
+        for block in page["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert titles[-2:] == [CONTENT.interface["helpful_button"], CONTENT.interface["not_helpful_button"]]
+    assert post_click(assistant, user, channel, not_helpful, page).ok
+    events = assistant.wait_until_answered(user, not_helpful)
+    assert [e["value"] for e in events if e.get("name") == feedback.ANSWER_SLOT] == ["ask_hsse"]
+    assert [e["value"] for e in events if e.get("name") == feedback.HELPFUL_SLOT] == [False]
+    assert texts(as_replies(fake.posts(channel)[-1:])) == CONTENT.interface["feedback_ask_missing"]
+    # The conversation goes on: a question after it is answered.
+    before = len(fake.posts(channel))
+    assert post_event(assistant, message_event(user, channel, "Can I do HSST part time?")).ok
+    assistant.wait_until_answered(user, "Can I do HSST part time?")
+    after = texts(as_replies(fake.posts(channel)[before:]))
+    assert after.startswith(tuple(map(links_as_slack, topic_openings("ask_part_time")))) and "Sources:" in after

@@ -29,6 +29,7 @@ SCREENSHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "results/screenshots")
 EVENT_TIMEOUT = 60
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 PART_C_QUESTION = "Can I skip Part C if I have a PhD?"  # the widget test types it (web/test/widget.test.mjs)
+FEEDBACK_QUESTION = "What is HSSE?"  # the widget test presses "Not helpful" under its answer
 
 
 class WidgetClient:
@@ -297,6 +298,10 @@ def test_the_widget_in_chromium(assistant):
     part_c_text = "\n\n".join(reply["text"] for reply in part_c)
     assert part_c_text.startswith(topic_openings("ask_part_c_exemption")), part_c_text
     part_c_source = LINK.search(part_c_text)
+    # The widget presses "Not helpful" under this question's answer: the id it must land with is REST's.
+    feedback_on = requests.post(
+        f"{assistant.base}/webhooks/rest/webhook", json={"sender": conversation(), "message": FEEDBACK_QUESTION}
+    ).json()
     expect = {
         "texts": load_widget_texts(ROOT / "content"),
         "part_c_first_line": first_line(part_c_text),
@@ -314,6 +319,13 @@ def test_the_widget_in_chromium(assistant):
         "route_check_stopped": CONTENT.interface["advice_stopped"],
         "last_topic_first_line": first_line(last_answer),
         "part_time_first_line": tuple(map(first_line, topic_openings("ask_part_time"))),
+        # Feedback: the last two buttons under an answer, and what "Not helpful" asks.
+        "feedback_titles": [CONTENT.interface["helpful_button"], CONTENT.interface["not_helpful_button"]],
+        "feedback_ask_missing": CONTENT.interface["feedback_ask_missing"],
+        "feedback_question": FEEDBACK_QUESTION,
+        "feedback_answer_id": json.loads(feedback_on[-1]["buttons"][-1]["payload"].removeprefix("/feedback"))[
+            "answer_id"
+        ],
     }
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     env = {

@@ -7,9 +7,9 @@ import shutil
 import pytest
 import yaml
 
-from advisor.content_schema import ContentError, is_official_url
+from advisor.content_schema import ContentError, due_after, is_official_url
 from advisor.faq_content import load_content
-from advisor.render import IPEM_LABEL, date_text, render_answer
+from advisor.render import IPEM_LABEL, date_text, render_answer, render_question_answer
 from tests.conftest import CONTENT_DIR
 
 OFFICIAL = ("nshcs.hee.nhs.uk", "ahcs.ac.uk", "ipem.ac.uk")
@@ -42,7 +42,7 @@ def test_every_rendered_answer_shows_its_sources_and_review_date(content):
     # what the person sees.
     assert len(content.answers) >= 19
     for answer in content.answers.values():
-        text = render_answer(answer, content)
+        text = render_answer(answer, content, TODAY)
         assert all(f"- [{source.title}]({source.url})" in text for source in answer.sources), answer.intent
         assert f"Last reviewed: {date_text(answer.last_reviewed)}." in text, answer.intent
 
@@ -83,6 +83,9 @@ def test_every_response_in_the_domain_is_used(domain, dialogue_steps):
         (lambda answer: answer["sources"][0].update(title=" "), "no title"),
         (lambda answer: answer.update(text=""), "text is missing"),
         (lambda answer: answer.update(ipem_recommendations=[9]), "does not exist"),
+        (lambda answer: answer.update(review_every="half a year"), "review_every"),
+        (lambda answer: answer.update(review_every=6), "review_every"),
+        (lambda answer: answer.update(review_every="0 months"), "review_every"),
     ],
 )
 def test_content_that_breaks_a_rule_is_refused(content_copy, change, problem):
@@ -192,3 +195,30 @@ def test_a_question_answer_that_breaks_a_rule_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     with pytest.raises(ContentError, match="no_such_page"):
         load_content(directory, TODAY)
+
+
+# --- review-by dates (content/review.yml) -------------------------------------------------------
+
+
+def test_every_answer_is_due_its_review_period_after_its_last_review(content):
+    assert content.review_every == 6
+    answer = content.answers["ask_hsse"]
+    assert answer.review_due == due_after(answer.last_reviewed, 6)
+    assert due_after(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert due_after(dt.date(2026, 1, 15), 12) == dt.date(2027, 1, 15)
+
+
+def test_an_answers_own_review_every_overrides_the_default(content_copy):
+    directory = content_copy("ask_hsse", lambda answer: answer.update(review_every="1 year"))
+    assert load_content(directory, TODAY).answers["ask_hsse"].review_every == 12
+
+
+def test_past_its_review_date_an_answer_still_answers_and_says_due_for_review(content):
+    answer = content.answers["ask_hsse"]
+    later = answer.review_due + dt.timedelta(days=1)
+    text = render_answer(answer, content, later)
+    assert text.startswith(answer.text)
+    assert f"Last reviewed: {date_text(answer.last_reviewed)} (due for review)." in text
+    assert "due for review" not in render_answer(answer, content, answer.review_due)
+    question = next(iter(content.questions.values()))
+    assert "(due for review)" in render_question_answer(question, content, question.review_due + dt.timedelta(days=1))

@@ -4,6 +4,7 @@ import pytest
 
 from actions.faq import ActionAnswerQuestion, ActionListTopics
 from actions.wiring import CONTENT
+from advisor.render import feedback_payload
 from tests.unit import trackers
 
 
@@ -21,8 +22,9 @@ def test_each_question_gets_its_answer_first_then_its_sources_and_review_date(in
     assert text.startswith(answer.text)
     assert all(source.url in text for source in answer.sources)
     assert "\n\nLast reviewed: " in text
-    offered = [button["payload"] for button in messages[0]["buttons"]] == ["/ask_route_advice"]
-    assert offered == answer.offers_route_check
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert ("/ask_route_advice" in payloads) == answer.offers_route_check
+    assert payloads[-2:] == [feedback_payload(intent, True), feedback_payload(intent, False)]
 
 
 def test_part_c_answer_says_what_the_phd_exemption_covers():
@@ -82,7 +84,7 @@ def test_a_clear_best_candidate_is_answered_first_then_details_sources_and_revie
     assert "Sources:\n- [AHCS: Registration fees](https://www.ahcs.ac.uk/" in text
     assert rest[-1].startswith("Last reviewed: ") and "\n" not in rest[-1]
     payloads = [button["payload"] for button in messages[0]["buttons"]]
-    assert payloads == ["/ask_hsse", "/ask_route_advice"]
+    assert payloads == ["/ask_hsse", "/ask_route_advice", *(feedback_payload("hsse.fee", h) for h in (True, False))]
     assert messages[0]["buttons"][0]["title"] == f"More on {CONTENT.answers['ask_hsse'].topic}"
     assert events == [{"event": "slot", "timestamp": None, "name": "last_answer", "value": "hsse.fee"}]
 

@@ -169,3 +169,35 @@ def test_unusable_senders_are_named(sender):
 @pytest.mark.parametrize("sender", ["user-1", "slack:T123.U456", "a" * 128, "x@example.org"])
 def test_usable_senders_pass(sender):
     assert sender_problem(sender) is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '/feedback{"answer_id": "hsse.what_is", "helpful": true}',
+        '/feedback{"answer_id": "route_advice", "helpful": false}',
+        '/feedback{"answer_id": "ask_hsse", "helpful": false}',
+        '/feedback{"answer_id": "no.such.answer", "helpful": true}',
+    ],
+)
+def test_a_feedback_button_passes_with_an_answer_id_and_true_or_false(payload):
+    # An id content does not have passes here: the action says it cannot match it (an old button).
+    assert check(payload).text == payload
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '/feedback{"answer_id": 3, "helpful": true}',
+        '/feedback{"answer_id": "hsse.what_is", "helpful": "yes"}',
+        '/feedback{"answer_id": "hsse.what_is", "helpful": 1}',
+        '/feedback{"answer_id": "hsse.what_is"}',
+        '/feedback{"answer_id": "x", "helpful": true, "registration": "no"}',
+        '/feedback{"answer_id": "A B", "helpful": true}',
+        '/feedback{"answer_id": "hsse.what_is", "helpful": true',
+        "/feedback[]",
+        '/feedback{"answer_id": "' + "a" * 81 + '", "helpful": true}',
+    ],
+)
+def test_a_feedback_payload_of_the_wrong_shape_or_types_is_refused_with_a_clear_reply(payload):
+    assert check(payload).reply == COMMAND_REPLY

@@ -15,7 +15,7 @@ from actions.route_form import (
 )
 from actions.tracker_reading import MISSES_SLOT, SKIPPED_SLOT
 from actions.wiring import CONTENT, READING, ROUTE_CONTENT
-from advisor.render import IPEM_LABEL, render_answer
+from advisor.render import IPEM_LABEL, feedback_buttons, feedback_payload, render_answer
 from advisor.route.profile import QUESTION_ORDER
 from tests.unit import trackers
 from tests.unit.trackers import user_event
@@ -138,7 +138,10 @@ def test_the_advice_lists_recommendations_with_reasons_and_sources_and_marks_ipe
     assert f"{ROUTE_CONTENT.advice['track.imaging_for_mri'].label} ({IPEM_LABEL})" in text
     assert "- [IPEM: IPEM supports the National School" in text
     assert ROUTE_CONTENT.closing_text in text and "https://nshcs.hee.nhs.uk/" in text
-    assert [button["payload"] for button in messages[0]["buttons"]] == ["/restart_advice", "/ask_capabilities"]
+    assert [button["payload"] for button in messages[0]["buttons"]] == [
+        "/restart_advice", "/ask_capabilities", feedback_payload("route_advice", True),
+        feedback_payload("route_advice", False)
+    ]  # fmt: skip
 
 
 def test_answers_that_got_past_the_checks_give_no_advice():
@@ -171,9 +174,11 @@ def test_stop_and_start_again_clear_every_answer(intent, text_key):
 
 def test_eligibility_answers_offer_the_check_outside_it_but_not_inside():
     outside, _ = run(ActionAnswerQuestion(), tracker("Am I eligible?", "ask_entry_requirements", active=False))
-    assert outside[0]["buttons"] == [{"title": CONTENT.interface["route_check_button"], "payload": "/ask_route_advice"}]
+    feedback = feedback_buttons("ask_entry_requirements", CONTENT)
+    offer = {"title": CONTENT.interface["route_check_button"], "payload": "/ask_route_advice"}
+    assert outside[0]["buttons"] == [offer, *feedback]
     inside, _ = run(ActionAnswerQuestion(), tracker("Am I eligible?", "ask_entry_requirements"))
-    assert inside[0]["buttons"] == []
+    assert inside[0]["buttons"] == feedback
 
 
 def test_an_answer_outside_the_check_starts_it_and_anything_else_gets_the_topics():

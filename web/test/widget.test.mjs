@@ -259,6 +259,30 @@ test("'what can you do?' lists the topics as quick replies; clicking one answers
   await botMessage(EXPECT.route_check_stopped).waitFor({ timeout: REPLY_TIMEOUT });
 });
 
+test("'Not helpful' under an answer is a text button, announced; the press lands in the tracker and the chat goes on", async () => {
+  await listen();
+  await ask(EXPECT.feedback_question);
+  const buttons = page.locator(".quick-replies button");
+  await buttons.filter({ hasText: EXPECT.feedback_titles[1] }).waitFor({ timeout: REPLY_TIMEOUT });
+  assert.deepEqual((await buttons.allTextContents()).slice(-2), EXPECT.feedback_titles);
+  const announced = await page.evaluate(() => window.announced.join(" "));
+  assert.ok(announced.includes(EXPECT.feedback_titles.join(", ")), `not announced: ${announced}`);
+  await buttons.filter({ hasText: EXPECT.feedback_titles[1] }).click();
+  await botMessage(EXPECT.feedback_ask_missing).waitFor({ timeout: REPLY_TIMEOUT });
+  // Rasa saves the conversation once the reply is sent: the press is there as slot events, with its answer id.
+  const id = await sessionId();
+  let kept = () => [];
+  for (let tries = 0; tries < 60 && kept("feedback_helpful").length === 0; tries += 1) {
+    const tracker = await (await fetch(`${RASA_URL}/conversations/${id}/tracker?token=${RASA_TOKEN}`)).json();
+    kept = (name) => tracker.events.filter((e) => e.event === "slot" && e.name === name).map((e) => e.value);
+    if (kept("feedback_helpful").length === 0) await page.waitForTimeout(500);
+  }
+  assert.equal(kept("feedback_answer_id").at(-1), EXPECT.feedback_answer_id);
+  assert.equal(kept("feedback_helpful").at(-1), false);
+  await ask("Can I do HSST part time?");
+  await botMessage(EXPECT.part_time_first_line).waitFor({ timeout: REPLY_TIMEOUT });
+});
+
 test("keyboard only: Shift+Tab from the question box reaches the suggestions as one stop, never a button", async () => {
   await ask("help");
   await page.locator("input.question").focus();
