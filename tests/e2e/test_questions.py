@@ -72,8 +72,8 @@ def test_more_on_gives_the_full_topic_page(assistant):
         ("hsse.what_is", "what does it cost?", "hsse.fee"),
         pytest.param(
             "hsse.fee", "and the register?", "hssr.fee",
-            marks=pytest.mark.xfail(strict=True, reason="gets 'Did you mean' with hssr.fee second: the message alone "
-                                    "ranks it ninth (0.014), below what the follow-up weight lifts past hssr.published"),
+            marks=pytest.mark.xfail(strict=True, reason="'Did you mean' with hssr.fee second: the message alone "
+                                    "ranks it ninth (0.014), too low to lift past hssr.published"),
         ),
         pytest.param(
             "hsst.length", "and part-time?", "part_time.can_i",

@@ -33,23 +33,29 @@ def under_target(reason):
     [
         # Its answer (hsst.length) is under the what-is-HSST topic, not programme structure.
         pytest.param(
-            "How long does HSST take?", "ask_what_is_hsst",
-            marks=under_target("'Did you mean' with hsst.length first (0.42): the topic intent says programme "
-                               "structure, so the prior halves it below 0.30"),
+            "How long does HSST take?",
+            "ask_what_is_hsst",
+            marks=under_target(
+                "'Did you mean' with hsst.length first (0.42): the topic intent says programme "
+                "structure, so the prior halves it below 0.30"
+            ),
         ),
         ("Can I do HSST part time?", "ask_part_time"),
         ("What is HSSE?", "ask_hsse"),
         pytest.param(
-            "Will being on the HSS register guarantee me a consultant post?", "ask_hssr",
+            "Will being on the HSS register guarantee me a consultant post?",
+            "ask_hssr",
             marks=under_target("answers hsst.job_guarantee (under what-is-HSST), not an answer of the register topic"),
         ),
         pytest.param(
-            "Does finishing HSST make me a Medical Physics Expert?", "ask_mpe",
+            "Does finishing HSST make me a Medical Physics Expert?",
+            "ask_mpe",
             marks=under_target("the topic list: mpe.from_hsst is sixth (0.03), nothing is near"),
         ),
         ("Who pays the university fees for the doctorate?", "ask_pay_and_funding"),
         pytest.param(
-            "I'm not registered yet, how do I become a clinical scientist?", "ask_stp_route",
+            "I'm not registered yet, how do I become a clinical scientist?",
+            "ask_stp_route",
             marks=under_target("'Did you mean' led by entry.bms_need_clinsci; no STP-route answer in the three"),
         ),
         ("I'd like to speak to a real person at the National School", "request_human"),
