@@ -70,15 +70,18 @@ def test_more_on_gives_the_full_topic_page(assistant):
     "first, follow_up, answer_id",
     [
         ("hsse.what_is", "what does it cost?", "hsse.fee"),
-        ("hsse.fee", "and the register?", "hssr.fee"),
-        ("hsst.length", "and part-time?", "part_time.can_i"),
+        pytest.param(
+            "hsse.fee", "and the register?", "hssr.fee",
+            marks=pytest.mark.xfail(strict=True, reason="'Did you mean' with hssr.fee second: the message alone "
+                                    "ranks it ninth (0.014), too low to lift past hssr.published"),
+        ),
+        pytest.param(
+            "hsst.length", "and part-time?", "part_time.can_i",
+            marks=pytest.mark.xfail(strict=True, reason="answers the neighbour part_time.apply_part_time, which the "
+                                    "selector ranks first for 'and part-time?' alone (0.57 against 0.09)"),
+        ),
     ],
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="follow-ups pass with the action's tracker in tests/unit/test_faq_actions.py, but in the running "
-    "assistant they still get 'Did you mean...' (not yet diagnosed: the last_answer slot or the live ranking)",
-)
+)  # fmt: skip
 def test_a_short_follow_up_leans_on_the_last_answer(assistant, first, follow_up, answer_id):
     # The first answer is picked by its button, so that the test is about the follow-up alone.
     sender = conversation()

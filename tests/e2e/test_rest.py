@@ -24,22 +24,39 @@ def test_skip_part_c_with_a_phd_gets_the_sourced_exemption_answer(assistant):
 
 # Issue 12 is not finished: the answer selector is below its accuracy target (docs/nlu.md), and these
 # ordinary questions get "Did you mean" or the topic list instead of their answer.
-UNDER_THRESHOLD = pytest.mark.xfail(reason="issue 12: answer selector below target; gets 'did you mean'", strict=True)
+def under_target(reason):
+    return pytest.mark.xfail(reason=f"issue 12, answer selector below target: {reason}", strict=True)
 
 
 @pytest.mark.parametrize(
     "question, intent",
     [
-        pytest.param("How long does HSST take?", "ask_programme_structure", marks=UNDER_THRESHOLD),
+        # Its answer (hsst.length) is under the what-is-HSST topic, not programme structure.
+        pytest.param(
+            "How long does HSST take?",
+            "ask_what_is_hsst",
+            marks=under_target(
+                "'Did you mean' with hsst.length first (0.42): the topic intent says programme "
+                "structure, so the prior halves it below 0.30"
+            ),
+        ),
         ("Can I do HSST part time?", "ask_part_time"),
         ("What is HSSE?", "ask_hsse"),
         pytest.param(
-            "Will being on the HSS register guarantee me a consultant post?", "ask_hssr", marks=UNDER_THRESHOLD
+            "Will being on the HSS register guarantee me a consultant post?",
+            "ask_hssr",
+            marks=under_target("answers hsst.job_guarantee (under what-is-HSST), not an answer of the register topic"),
         ),
-        pytest.param("Does finishing HSST make me a Medical Physics Expert?", "ask_mpe", marks=UNDER_THRESHOLD),
+        pytest.param(
+            "Does finishing HSST make me a Medical Physics Expert?",
+            "ask_mpe",
+            marks=under_target("the topic list: mpe.from_hsst is sixth (0.03), nothing is near"),
+        ),
         ("Who pays the university fees for the doctorate?", "ask_pay_and_funding"),
         pytest.param(
-            "I'm not registered yet, how do I become a clinical scientist?", "ask_stp_route", marks=UNDER_THRESHOLD
+            "I'm not registered yet, how do I become a clinical scientist?",
+            "ask_stp_route",
+            marks=under_target("'Did you mean' led by entry.bms_need_clinsci; no STP-route answer in the three"),
         ),
         ("I'd like to speak to a real person at the National School", "request_human"),
     ],
@@ -164,7 +181,7 @@ def test_an_inform_command_with_a_bad_year_is_asked_again_and_never_stored(assis
     assert slots_of(assistant, sender)["phd_year"] is None
 
 
-@UNDER_THRESHOLD
+@under_target("'How long does HSST take?' mid-check gets 'Did you mean', as above (still failing after retraining)")
 def test_a_question_mid_way_is_answered_then_the_check_carries_on_and_stop_clears_it(assistant):
     sender = conversation()
     assistant.ask(sender, "can you check which route fits me")

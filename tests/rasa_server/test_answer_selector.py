@@ -1,8 +1,8 @@
-"""The answer selector's model (rasa_server/nlu/answer_selector.py) on a small made-up set."""
+"""The answer selector's model (rasa_server/nlu/answer_model.py) on a small made-up set."""
 
 import numpy as np
 
-from rasa_server.nlu.answer_selector import AnswerModel, training_examples
+from rasa_server.nlu.answer_model import AnswerModel, training_examples
 from tests.conftest import CONTENT_DIR
 
 
@@ -11,7 +11,7 @@ def test_it_ranks_the_answer_whose_examples_match_first():
              "how long is hsst", "hsst length in years"]  # fmt: skip
     labels = ["hsse.fee", "hsse.fee", "hssr.fee", "hssr.fee", "hsst.length", "hsst.length"]
     vectors = np.random.default_rng(0).normal(size=(len(texts), 8))
-    model = AnswerModel.train(texts, labels, vectors, encoder_weight=3.0, c=10.0)
+    model = AnswerModel.train(texts, labels, vectors, {})  # the tuned settings
     ranking = model.rank("what's the hsse fee", vectors[0], length=2)
     assert [entry["id"] for entry in ranking][:1] == ["hsse.fee"]
     assert len(ranking) == 2 and ranking[0]["confidence"] >= ranking[1]["confidence"]

@@ -147,3 +147,17 @@ def test_a_follow_up_whose_confidence_is_spread_thin_is_decided_by_its_context()
     ranking = ranked(("pay.fees", 0.06), ("hsse.fee", 0.05), ("hssr.fee", 0.05), ("stp.equivalence_fee", 0.04))
     messages, _ = ask("what does it cost?", ranking, slots={"last_answer": "hsse.what_is"})
     assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)
+
+
+def test_a_follow_up_about_the_same_thing_under_another_topic_gets_that_answer():
+    # "and the register?" after the HSSE fee: the register's fee, though the message alone ranks it low.
+    ranking = ranked(("hssr.published", 0.23), ("human.ahcs", 0.19), ("hssr.status", 0.08), ("hssr.fee", 0.05))
+    messages, _ = ask("and the register?", ranking, intent="ask_hssr", slots={"last_answer": "hsse.fee"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hssr.fee"].answer)
+
+
+def test_a_short_question_of_its_own_after_an_answer_is_not_pulled_into_its_topic():
+    # No follow-up words ("and", "it", "what about"): the message's own best answer stands.
+    ranking = ranked(("hsst.length", 0.8), ("hsse.time", 0.03), ("part_time.end_date", 0.02))
+    messages, _ = ask("how long is hsst", ranking, intent="ask_what_is_hsst", slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsst.length"].answer)
