@@ -27,10 +27,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from advisor.answer_choice import choose, scored_candidates  # noqa: E402
 from advisor.faq_content import load_content  # noqa: E402
-from advisor.render import render_question_answer  # noqa: E402
-from tools.evaluate_nlu import HELDOUT_QUESTIONS, RASA, question_summary  # noqa: E402
+from tools.evaluate_nlu import HELDOUT_QUESTIONS, RASA, heldout_questions, question_summary, score_question  # noqa: E402
 
 WORK = ROOT / "results" / "response_selector"
 RETRIEVAL_INTENT = "faq"
@@ -92,22 +90,16 @@ def ask(content, shipped_model: str) -> list[dict]:
     selector = Agent.load(str(WORK / "models" / "response_selector.tar.gz"))
     shipped = Agent.load(str(ROOT / shipped_model))
     rows = []
-    for item in yaml.safe_load(HELDOUT_QUESTIONS.read_text(encoding="utf-8"))["questions"]:
+    for item in heldout_questions(HELDOUT_QUESTIONS):
         parsed = asyncio.run(selector.parse_message(item["text"]))
         entries = parsed.get("response_selector", {}).get(RETRIEVAL_INTENT, {}).get("ranking") or []
         ranking = [
             {"id": entry["intent_response_key"].split("/", 1)[1], "confidence": entry["confidence"]}
             for entry in entries
         ]
-        intents = asyncio.run(shipped.parse_message(item["text"])).get("intent_ranking") or []
-        topics = {entry["name"]: entry["confidence"] for entry in intents}
-        choice = choose(ranking, content, topics, None, item["text"])
-        ranked = [answer_id for answer_id, _ in scored_candidates(ranking, content, topics, None, item["text"])]
-        if choice.kind == "answer":
-            reply = render_question_answer(content.questions[choice.answer_id], content)
-        else:
-            reply = content.interface["did_you_mean_intro" if choice.kind == "did_you_mean" else "fallback_intro"]
-        rows.append({**item, "choice": choice, "ranked": ranked, "reply": reply})
+        parsed_intents = asyncio.run(shipped.parse_message(item["text"]))
+        topics = {entry["name"]: entry["confidence"] for entry in parsed_intents.get("intent_ranking") or []}
+        rows.append(score_question(item, parsed_intents["intent"]["name"], ranking, topics, content))
     return rows
 
 
