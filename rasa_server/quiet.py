@@ -28,3 +28,18 @@ def quieten() -> None:
     import sanic  # noqa: F401  (imported first, so that its warning filter can be overridden)
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def quieten_in_process() -> None:
+    """quieten(), and Rasa's loggers at warnings only, for a tool that loads a model in its own process
+    (Rasa's command line sets its loggers itself; a tool calling Agent.load gets every debug line otherwise)."""
+    import logging
+
+    quieten()
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    # PYTHONWARNINGS is read at interpreter start-up, too early for a tool that sets it itself.
+    warnings.simplefilter("ignore")

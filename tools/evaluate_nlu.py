@@ -26,6 +26,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the held-out questions are scored with the project's own answer choice
+from rasa_server.quiet import quieten_in_process  # noqa: E402
+
 RASA = [sys.executable, "-m", "rasa_server"]
 RESULTS = ROOT / "results"
 TARGET_WEIGHTED_F1 = 0.95
@@ -110,6 +112,7 @@ def heldout_questions(path: Path) -> list[dict]:
 
 def ask_heldout_questions(model: str, path: Path) -> list[dict]:
     """Each held-out question through the trained NLU and the answer choice, as the assistant replies."""
+    quieten_in_process()
     from rasa.core.agent import Agent
 
     from advisor.faq_content import load_content

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from advisor.faq_content import load_content  # noqa: E402
+from rasa_server.quiet import quieten_in_process  # noqa: E402
 from tools.evaluate_nlu import HELDOUT_QUESTIONS, RASA, heldout_questions, question_summary, score_question  # noqa: E402
 
 WORK = ROOT / "results" / "response_selector"
@@ -85,6 +86,7 @@ def train() -> float:
 
 
 def ask(content, shipped_model: str) -> list[dict]:
+    quieten_in_process()
     from rasa.core.agent import Agent
 
     selector = Agent.load(str(WORK / "models" / "response_selector.tar.gz"))
