@@ -39,20 +39,10 @@ imported since); names still missing get Rasa's own answer (docs/performance.md)
 7. The intent classifier's weights laid out for one sparse message at a time
 (rasa_server/nlu/linear.py): Rasa's LogisticRegressionClassifier otherwise has scipy copy its
 weight matrix on every message. The same numbers, so the same intents and confidences.
-
-8. Kept-alive connections to the action server. Rasa 3.6's `EndpointConfig.request` opens a new
-aiohttp ClientSession, so a new TCP connection, for every action call and closes it after the
-reply: 12% of the Rasa server's time went to action calls (docs/performance.md). On a Rasa
-server's event loop (switched on when the server starts, closed when it stops) an endpoint's
-`session()` is one kept session per endpoint, on a connection pool of ACTION_SERVER_CONNECTIONS.
-Only the action endpoint makes requests in this project (endpoints.yml). Rasa's request code is
-unchanged, so errors and timeouts are raised as before. Elsewhere (`rasa test`, a one-off
-`asyncio.run`), where nothing would close a kept session, each call has its own, as in Rasa.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections import OrderedDict
@@ -61,9 +51,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import rasa.core.run
-import rasa.utils.endpoints
 import yaml
 from jsonschema import ValidationError, validators
 from rasa.core.actions import action
@@ -72,7 +60,6 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
-from rasa.utils.endpoints import EndpointConfig
 from sanic import Sanic, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
@@ -187,82 +174,10 @@ async def _body_too_large(request: Request, _: PayloadTooLarge):
     return response.json({"error": f"the request body is over the {limit // 1024} KB limit"}, status=413)
 
 
-# The action server answers on one event loop (actions/server.py), so more connections than this would only
-# queue there instead of here; a call beyond them waits for a free one, within its timeout as before.
-ACTION_SERVER_CONNECTIONS = 64
-# An idle kept connection is closed by this side after this long: before the action server's own keep-alive
-# timeout (60 s, advisor/server_settings.py), so that a call never reuses a connection the server is closing.
-ACTION_KEEP_ALIVE_SECONDS = 30
-# Per event loop that keeps sessions (a Rasa server's): per endpoint (its id, with the endpoint kept
-# alive so that the id is not reused), the endpoint and its session.
-_kept_sessions: dict[asyncio.AbstractEventLoop, dict[int, tuple[EndpointConfig, aiohttp.ClientSession]]] = {}
-
-
-class _KeptSession:
-    """`async with` gives the kept session and leaves it open (Rasa's `async with self.session()` closed it)."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self.session = session
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        return self.session
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None
-
-
-def _new_kept_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
-    # Rasa's session (headers, basic auth, its overall timeout), on a pool that keeps its connections.
-    auth = None
-    if endpoint.basic_auth:
-        auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
-    connector = aiohttp.TCPConnector(limit=ACTION_SERVER_CONNECTIONS, keepalive_timeout=ACTION_KEEP_ALIVE_SECONDS)
-    return aiohttp.ClientSession(
-        headers=endpoint.headers,
-        auth=auth,
-        timeout=aiohttp.ClientTimeout(total=rasa.utils.endpoints.DEFAULT_REQUEST_TIMEOUT),
-        connector=connector,
-    )
-
-
-def _session(self: EndpointConfig) -> Any:
-    try:
-        sessions = _kept_sessions.get(asyncio.get_running_loop())
-    except RuntimeError:  # no running loop
-        sessions = None
-    if sessions is None:
-        return EndpointConfig._rasa_session(self)
-    kept = sessions.get(id(self))
-    if kept is None or kept[1].closed:
-        kept = sessions[id(self)] = (self, _new_kept_session(self))
-    return _KeptSession(kept[1])
-
-
-def keep_sessions(loop: asyncio.AbstractEventLoop) -> None:
-    """Endpoints' sessions on `loop` are kept from now on, until `close_kept_sessions` runs on it."""
-    _kept_sessions.setdefault(loop, {})
-
-
-async def close_kept_sessions() -> None:
-    """Closes the running loop's kept sessions; calls on it get a session each again, as in Rasa."""
-    for _, session in _kept_sessions.pop(asyncio.get_running_loop(), {}).values():
-        await session.close()
-
-
-async def _keep_sessions_on_start(_: Sanic, loop: asyncio.AbstractEventLoop) -> None:
-    keep_sessions(loop)
-
-
-async def _close_sessions_on_stop(_: Sanic, loop: asyncio.AbstractEventLoop) -> None:
-    await close_kept_sessions()
-
-
 def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
     app = rasa.core.run._rasa_configure_app(*args, **kwargs)
     app.register_middleware(_root_without_version, "request")
     app.error_handler.add(PayloadTooLarge, _body_too_large)
-    app.register_listener(_keep_sessions_on_start, "before_server_start")
-    app.register_listener(_close_sessions_on_stop, "after_server_stop")
     return app
 
 
@@ -290,9 +205,6 @@ def install() -> None:
     if not hasattr(LogisticRegressionClassifier, "_rasa_process"):
         LogisticRegressionClassifier._rasa_process = LogisticRegressionClassifier.process
         LogisticRegressionClassifier.process = _classify_with_laid_out_weights
-    if not hasattr(EndpointConfig, "_rasa_session"):
-        EndpointConfig._rasa_session = EndpointConfig.session
-        EndpointConfig.session = _session
     if not hasattr(rasa.core.run, "_rasa_configure_app"):
         rasa.core.run._rasa_configure_app = rasa.core.run.configure_app
         rasa.core.run.configure_app = _configure_app

@@ -1,13 +1,11 @@
 """The patches: the cached action-response check accepts and refuses exactly what Rasa's own check does;
 the event-class table finds the classes Rasa's walk finds; a slow, unreachable or failing action server gets
 the "try again" reply (a slow fake action server here, the real one stopped and frozen in
-tests/e2e/test_faults.py), with a session per call as in Rasa and with the Rasa server's kept session alike;
-the kept session is one per endpoint and loop, and its calls share one connection."""
+tests/e2e/test_faults.py)."""
 
 import asyncio
 import time
 
-import aiohttp
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
@@ -89,28 +87,19 @@ def test_an_event_class_defined_after_the_table_was_built_is_found():
 
 
 class FakeActionServer:
-    """An action server on a thread of its own that answers every call after `delay` seconds with `status`.
-
-    It keeps connections open between calls (HTTP/1.1, as Sanic does) and records the client address
-    (so the connection) of every call in `callers`."""
+    """An action server on a thread of its own that answers every call after `delay` seconds with `status`."""
 
     def __init__(self, delay: float, status: int = 200, body: bytes = b'{"events": [], "responses": []}') -> None:
         import http.server
         import threading
 
-        callers = self.callers = []
-
         class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                callers.append(self.client_address)
                 time.sleep(delay)
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
                 except BrokenPipeError:  # the caller gave up waiting, as it should
@@ -128,16 +117,7 @@ class FakeActionServer:
         self.server.server_close()
 
 
-async def on_a_server_loop(calls):
-    """Awaits `calls()` on a loop that keeps sessions, as a Rasa server's does from its start to its stop."""
-    action_response_check.keep_sessions(asyncio.get_running_loop())
-    try:
-        return await calls()
-    finally:
-        await action_response_check.close_kept_sessions()
-
-
-def run_action(url: str, events: list, kept: bool = False) -> list:
+def run_action(url: str, events: list) -> list:
     from rasa.core.channels.channel import CollectingOutputChannel
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -145,14 +125,7 @@ def run_action(url: str, events: list, kept: bool = False) -> list:
 
     tracker = DialogueStateTracker.from_events("someone", events)
     action = RemoteAction("action_answer_question", EndpointConfig(url))
-
-    def call():
-        return action.run(CollectingOutputChannel(), None, tracker, Domain.empty())
-
-    return asyncio.run(on_a_server_loop(call) if kept else call())
-
-
-KEPT_OR_NOT = pytest.mark.parametrize("kept", [False, True], ids=["a session per call", "the kept session"])
+    return asyncio.run(action.run(CollectingOutputChannel(), None, tracker, Domain.empty()))
 
 
 @pytest.fixture
@@ -164,12 +137,11 @@ def short_timeout(monkeypatch):
     action_response_check.install()
 
 
-@KEPT_OR_NOT
-def test_a_slow_action_server_gets_the_try_again_reply_after_the_timeout(short_timeout, kept):
+def test_a_slow_action_server_gets_the_try_again_reply_after_the_timeout(short_timeout):
     slow = FakeActionServer(delay=5)
     try:
         started = time.monotonic()
-        events = run_action(slow.url, [UserUttered("What is HSSE?")], kept)
+        events = run_action(slow.url, [UserUttered("What is HSSE?")])
         assert time.monotonic() - started < 4
     finally:
         slow.close()
@@ -177,94 +149,28 @@ def test_a_slow_action_server_gets_the_try_again_reply_after_the_timeout(short_t
     assert "try again in a minute" in action_unavailable_reply()
 
 
-@KEPT_OR_NOT
-def test_the_try_again_reply_is_sent_once_per_turn_and_later_actions_are_not_called(short_timeout, kept):
+def test_the_try_again_reply_is_sent_once_per_turn_and_later_actions_are_not_called(short_timeout):
     said = [UserUttered("What is HSSE?"), BotUttered(action_unavailable_reply())]
     slow = FakeActionServer(delay=5)
     try:
         started = time.monotonic()
-        assert run_action(slow.url, said, kept) == []
+        assert run_action(slow.url, said) == []
         assert time.monotonic() - started < 1
     finally:
         slow.close()
-    assert len(run_action("http://127.0.0.1:9/webhook", [*said, UserUttered("again")], kept)) == 1
+    assert len(run_action("http://127.0.0.1:9/webhook", [*said, UserUttered("again")])) == 1
 
 
-@KEPT_OR_NOT
-def test_an_error_status_gets_the_try_again_reply_and_a_rejection_passes_through(short_timeout, kept):
+def test_an_error_status_gets_the_try_again_reply_and_a_rejection_passes_through(short_timeout):
     broken = FakeActionServer(delay=0, status=500, body=b"{}")
     rejecting = FakeActionServer(delay=0, status=400, body=b'{"action_name": "action_answer_question", "error": "no"}')
     try:
-        assert run_action(broken.url, [UserUttered("hi")], kept)[0].text == action_unavailable_reply()
+        assert run_action(broken.url, [UserUttered("hi")])[0].text == action_unavailable_reply()
         with pytest.raises(ActionExecutionRejection):
-            run_action(rejecting.url, [UserUttered("hi")], kept)
+            run_action(rejecting.url, [UserUttered("hi")])
     finally:
         broken.close()
         rejecting.close()
-
-
-def test_on_a_server_loop_action_calls_share_one_session_and_one_connection():
-    from rasa.utils.endpoints import EndpointConfig
-
-    action_response_check.install()
-    server = FakeActionServer(delay=0)
-    endpoint, other_endpoint = EndpointConfig(server.url), EndpointConfig(server.url)
-
-    async def calls():
-        sessions = []
-        for _ in range(3):
-            async with endpoint.session() as session:
-                sessions.append(session)
-        async with other_endpoint.session() as session:
-            sessions.append(session)
-        replies = [await endpoint.request(json={"next_action": "action_answer_question"}) for _ in range(3)]
-        return sessions, replies
-
-    try:
-        sessions, replies = asyncio.run(on_a_server_loop(calls))
-        assert replies == [{"events": [], "responses": []}] * 3
-        assert sessions[0] is sessions[1] is sessions[2] and sessions[3] is not sessions[0]
-        assert all(session.closed for session in sessions)  # closed when the server stops
-        assert len(server.callers) == 3 and len(set(server.callers)) == 1  # one connection, kept
-        # Elsewhere, as in Rasa: a session, so a connection, per call.
-        server.callers.clear()
-        for _ in range(2):
-            asyncio.run(endpoint.request(json={}))
-        assert len(set(server.callers)) == 2
-    finally:
-        server.close()
-
-
-@pytest.mark.parametrize("status", [404, 500])
-def test_the_kept_session_raises_what_a_session_per_call_raises(status):
-    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
-
-    action_response_check.install()
-    failing = FakeActionServer(delay=0, status=status, body=b"{}")
-    working = FakeActionServer(delay=0)
-
-    async def failures():
-        raised = []
-        for url in (failing.url, "http://127.0.0.1:9/webhook"):  # an error status, nothing listening
-            with pytest.raises(aiohttp.ClientError) as problem:
-                await EndpointConfig(url).request(json={})
-            raised.append((type(problem.value), getattr(problem.value, "status", None)))
-        return raised
-
-    async def failures_then_a_call():
-        raised = await failures()
-        # A failed call leaves the kept session usable.
-        return raised, await EndpointConfig(working.url).request(json={})
-
-    try:
-        kept, reply = asyncio.run(on_a_server_loop(failures_then_a_call))
-        assert kept == asyncio.run(failures())
-        assert kept[0] == (ClientResponseError, status)
-        assert issubclass(kept[1][0], aiohttp.ClientConnectionError)
-        assert reply == {"events": [], "responses": []}
-    finally:
-        failing.close()
-        working.close()
 
 
 def test_a_message_is_encoded_once_for_the_crisis_check_and_the_nlu():

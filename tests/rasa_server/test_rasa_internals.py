@@ -14,7 +14,6 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels import console
 from rasa.core.channels.slack import SlackBot, SlackInput
 from rasa.shared.core.events import Event
-from rasa.utils.endpoints import EndpointConfig
 
 # (owner, attribute, used by, why)
 INTERNALS = [
@@ -33,8 +32,6 @@ INTERNALS = [
     (console, "_print_bot_output", "rasa_server/terminal.py", "replaced: replies wrapped, buttons listed"),
     (console, "_get_user_input", "rasa_server/terminal.py", "replaced: a text prompt, typed text sent as typed"),
     (Event, "resolve_by_type", "rasa_server/patches.py", "replaced by a table of event classes by name"),
-    (EndpointConfig, "session", "rasa_server/patches.py",
-     "on a Rasa server's loop, the endpoint's kept session (keep-alive connections to the action server)"),
     (tracker_store.SQLTrackerStore, "_retrieve", "rasa_server/tracker_store.py",
      "marks a loaded tracker with how many of its events are stored"),
     (tracker_store.SQLTrackerStore, "_additional_events", "rasa_server/tracker_store.py",
