@@ -12,6 +12,7 @@ The held-out questions (tests/heldout/questions.yml) are never read: tuning happ
 
   python tools/evaluate_answers.py            # the shipped settings
   python tools/evaluate_answers.py --tune     # also a grid over the model's settings, then the choice's
+  python tools/evaluate_answers.py --confusions   # also the commonest wrong pairs and the weakest answers
 
 The rule for picking settings (--tune): the model's settings with the best top-1; then the
 choice's settings with the most answered and right among those whose confident wrong answers
@@ -27,6 +28,7 @@ import itertools
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -183,6 +185,35 @@ def score(folds: list[Fold], content, settings) -> dict[str, float]:
     }  # fmt: skip
 
 
+def confusions(folds: list[Fold], content, settings, shown: int = 20) -> list[str]:
+    """The commonest expected -> top-1 pairs when the top-1 is wrong (with how many of them were
+    answered outright, and one text), then the answers with the lowest top-1 recall."""
+    pairs: Counter = Counter()
+    confident: Counter = Counter()
+    sample: dict[tuple[str, str], str] = {}
+    seen: Counter = Counter()
+    hits: Counter = Counter()
+    for fold in folds:
+        for text, expected, ranking, topic in zip(fold.texts, fold.expected, fold.rankings, fold.topics, strict=True):
+            ranked = scored_candidates(ranking, content, topic, None, text, settings)
+            predicted = ranked[0][0] if ranked else "(none)"
+            seen[expected] += 1
+            if predicted == expected:
+                hits[expected] += 1
+                continue
+            pair = (expected, predicted)
+            pairs[pair] += 1
+            sample.setdefault(pair, text)
+            choice = choose(ranking, content, topic, None, text, settings)
+            confident[pair] += choice.kind == "answer" and choice.answer_id == predicted
+    lines = ["", "Commonest wrong top-1 (expected -> predicted: wrong, of them answered outright; one text):", ""]
+    lines += [f'- {a} -> {b}: {n}, {confident[(a, b)]}; "{sample[(a, b)]}"' for (a, b), n in pairs.most_common(shown)]
+    recall = sorted(seen, key=lambda answer: (hits[answer] / seen[answer], answer))
+    lines += ["", "Lowest top-1 recall:", ""]
+    lines += [f"- {answer}: {hits[answer]}/{seen[answer]}" for answer in recall[:shown] if hits[answer] < seen[answer]]
+    return lines
+
+
 def row(label: str, scores: dict) -> str:
     return (
         f"| {label} | {scores['top-1']:.1%} | {scores['top-3']:.1%} | {scores['answered right']:.1%} "
@@ -205,6 +236,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--tune", action="store_true", help="grid over the model's settings, then the choice's")
     parser.add_argument("--tune-choice", action="store_true", help="only the choice's settings, on the shipped model")
+    parser.add_argument("--confusions", action="store_true", help="the commonest wrong pairs and weakest answers")
     args = parser.parse_args()
 
     started = time.time()
@@ -226,6 +258,8 @@ def main() -> None:
     shipped = cross_validate(SETTINGS, args.folds, data)
     shipped_scores = score(shipped, content, CHOICE_SETTINGS)
     lines += [*HEADER, row(f"shipped: {describe(SETTINGS)}", shipped_scores)]
+    if args.confusions:
+        lines += confusions(shipped, content, CHOICE_SETTINGS)
     print("\n".join(lines), flush=True)
 
     best_settings, best_folds, best_scores = SETTINGS, shipped, shipped_scores
