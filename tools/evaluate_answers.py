@@ -227,6 +227,24 @@ HEADER = [
 ]
 
 
+def best_by_top1(
+    base: dict, changes: list[dict], best: tuple, folds: int, data: dict, content, tried: list[str]
+) -> tuple:
+    """Cross-validates base with each change and keeps (settings, folds, scores) of the best top-1 so
+    far; each tried setting's row goes into tried (and is printed as it comes)."""
+    for change in changes:
+        settings = {**base, **change}
+        if settings == best[0]:
+            continue
+        cv_folds = cross_validate(settings, folds, data)
+        scores = score(cv_folds, content, CHOICE_SETTINGS)
+        tried.append(row(describe(settings), scores))
+        print(tried[-1], flush=True)
+        if scores["top-1"] > best[2]["top-1"]:
+            best = (settings, cv_folds, scores)
+    return best
+
+
 def describe(settings: dict) -> str:
     return ", ".join(f"{key} {value:g}" for key, value in settings.items())
 
@@ -264,26 +282,13 @@ def main() -> None:
 
     best_settings, best_folds, best_scores = SETTINGS, shipped, shipped_scores
     if args.tune:
-        candidates = [dict(zip(MODEL_GRID, values, strict=True)) for values in itertools.product(*MODEL_GRID.values())]
-        tried = []
-        for change in candidates:
-            settings = {**SETTINGS, **change}
-            if settings == SETTINGS:
-                continue
-            folds = cross_validate(settings, args.folds, data)
-            scores = score(folds, content, CHOICE_SETTINGS)
-            tried.append(row(describe(settings), scores))
-            print(tried[-1], flush=True)
-            if scores["top-1"] > best_scores["top-1"]:
-                best_settings, best_folds, best_scores = settings, folds, scores
-        for change in NGRAM_GRID:
-            settings = {**best_settings, **change}
-            folds = cross_validate(settings, args.folds, data)
-            scores = score(folds, content, CHOICE_SETTINGS)
-            tried.append(row(describe(settings), scores))
-            print(tried[-1], flush=True)
-            if scores["top-1"] > best_scores["top-1"]:
-                best_settings, best_folds, best_scores = settings, folds, scores
+        tried: list[str] = []
+        grid = [dict(zip(MODEL_GRID, values, strict=True)) for values in itertools.product(*MODEL_GRID.values())]
+        best = best_by_top1(SETTINGS, grid, (SETTINGS, shipped, shipped_scores), args.folds, data, content, tried)
+        # The n-gram lengths, each tried on the best encoder weight and C.
+        best_settings, best_folds, best_scores = best_by_top1(
+            best[0], NGRAM_GRID, best, args.folds, data, content, tried
+        )
         lines += [*tried, "", f"Best model settings by top-1: {describe(best_settings)}.", ""]
     if args.tune or args.tune_choice:
         choices = []
