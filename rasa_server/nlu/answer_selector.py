@@ -2,15 +2,11 @@
 
 It learns from each answer's question and example phrasings, which live with the answer in
 content/, so the answer text never enters domain.yml or the NLU data. A logistic regression
-over character n-grams, word n-grams and the MiniLM sentence vector (answer_model.py) ranks
-the answers, and so does Rasa's ResponseSelector, which config.yml runs before this component on the
-same answers' examples (answer_examples.py); the ranking is the weighted mean of the two
-(`response_selector_weight`). docs/nlu.md has the measurements behind it: on the held-out questions
-the ResponseSelector is as often right and far less often confidently wrong, and the logistic
-regression lists every candidate a short follow-up may need. The ranking goes into the parse data
+over character n-grams, word n-grams and the MiniLM sentence vector (answer_model.py) picks
+the answer; docs/nlu.md compares it on the held-out questions with a nearest-example search
+with the same encoder and with Rasa's ResponseSelector. The ranking goes into the parse data
 as ``answer_ranking``; the action server decides from it whether to answer, ask "Did you
-mean...", or list the topics (advisor/answer_choice.py). The ResponseSelector's own output is taken
-out of the parse data, so that it is not stored with every message.
+mean...", or list the topics (advisor/answer_choice.py).
 """
 
 from __future__ import annotations
@@ -25,12 +21,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from advisor.answer_choice import is_short
-from rasa_server.nlu.answer_examples import answer_id_of
 from rasa_server.nlu.answer_model import ENCODER_WEIGHT, SETTINGS, AnswerModel, training_examples
 from rasa_server.nlu.featurizer import SentenceEncoderFeaturizer
 from rasa_server.nlu.sentence_encoder import SentenceEncoder
@@ -40,10 +35,6 @@ ANSWER_RANKING = "answer_ranking"
 CONTENT_PATH = "content_path"
 MODEL_PATH = "model_path"
 RANKING_LENGTH = "ranking_length"
-RESPONSE_SELECTOR_WEIGHT = "response_selector_weight"
-# Where Rasa's ResponseSelector (trained on every retrieval intent: its "default" selector) puts its ranking.
-RESPONSE_SELECTOR = "response_selector"
-DEFAULT_SELECTOR = "default"
 # A short message may be a follow-up, which the answer action reads against the last answer: it
 # may then pick a candidate far down the message's own ranking (hssr.fee for "and the
 # register?" after hsse.fee), so for short messages every answer above this confidence is listed.
@@ -65,13 +56,7 @@ class AnswerSelector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # The model's settings (encoder weight, C, n-gram lengths) default to the tuned ones in answer_model.py.
-        return {
-            CONTENT_PATH: "content",
-            MODEL_PATH: "build/minilm",
-            RANKING_LENGTH: 10,
-            RESPONSE_SELECTOR_WEIGHT: 0.8,
-            **SETTINGS,
-        }
+        return {CONTENT_PATH: "content", MODEL_PATH: "build/minilm", RANKING_LENGTH: 10, **SETTINGS}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: AnswerModel | None = None) -> None:  # fmt: skip
@@ -109,39 +94,14 @@ class AnswerSelector(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            selected = (message.data.pop(RESPONSE_SELECTOR, None) or {}).get(DEFAULT_SELECTOR) or {}
             text = message.get(TEXT)
             _, sentence = message.get_dense_features(TEXT)
             if self.model is None or not text or sentence is None:
                 continue  # e.g. a button payload, which skips the NLU pipeline
             ranking = self.model.rank(text, np.asarray(sentence.features).reshape(-1), len(self.model.answer_ids))
-            ranking = weighted_mean(ranking, selector_ranking(selected), self.config[RESPONSE_SELECTOR_WEIGHT])
             length = self.config[RANKING_LENGTH]
             if is_short(text):
                 length = max(length, sum(entry["confidence"] >= SHORT_MESSAGE_FLOOR for entry in ranking))
             ranking = ranking[:length]
             message.set(ANSWER_RANKING, ranking, add_to_output=True)
         return messages
-
-
-def selector_ranking(selected: dict[str, Any]) -> dict[str, float]:
-    """The ResponseSelector's confidence per answer id, from its `<topic intent>/<answer id>` ranking."""
-    return {
-        answer_id_of(entry[INTENT_RESPONSE_KEY]): float(entry["confidence"]) for entry in selected.get("ranking") or []
-    }
-
-
-def weighted_mean(ranking: list[dict[str, Any]], selected: dict[str, float], weight: float) -> list[dict[str, Any]]:
-    """The logistic regression's ranking (every answer) averaged with the ResponseSelector's (its top
-    ones; an answer it does not list counts as 0), best first. Without a ResponseSelector ranking
-    (a model trained without one), the logistic regression's alone."""
-    if not selected:
-        return ranking
-    scores = [
-        {
-            "id": entry["id"],
-            "confidence": round((1 - weight) * entry["confidence"] + weight * selected.get(entry["id"], 0.0), 4),
-        }
-        for entry in ranking
-    ]
-    return sorted(scores, key=lambda entry: -entry["confidence"])
