@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # themselves (rasa_server/quiet.py); the servers' settings by the launcher (tools/launch.py).
 export RASA_TELEMETRY_ENABLED := false
 # Rasa's training cache keys on config text, not on the spaCy pipeline or encoder files
-# that config points to; training is about a minute, so always train from scratch.
+# that config points to; training takes a few minutes, so always train from scratch.
 export RASA_MAX_CACHE_SIZE := 0
 # Conversations older than this many days are deleted by `make purge`.
 export RETENTION_DAYS ?= 30
@@ -70,7 +70,7 @@ encoder: $(ENCODER) ## Fetch the sentence-encoder weights into build/minilm and 
 # NLU component code changed.
 $(MODEL): $(TRAINING_INPUTS) $(VENV_STAMP)
 	@mkdir -p logs
-	@echo "Training the model (about a minute; log in logs/train.log)..."
+	@echo "Training the model (about 2 minutes; log in logs/train.log)..."
 	@$(RASA) train --fixed-model-name advisor --out models > logs/train.log 2>&1 \
 	  || { tail -n 40 logs/train.log; exit 1; }
 	@touch $@
