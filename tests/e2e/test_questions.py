@@ -75,11 +75,7 @@ def test_more_on_gives_the_full_topic_page(assistant):
             marks=pytest.mark.xfail(strict=True, reason="'Did you mean' with hssr.fee second: the message alone "
                                     "ranks it ninth (0.014), too low to lift past hssr.published"),
         ),
-        pytest.param(
-            "hsst.length", "and part-time?", "part_time.can_i",
-            marks=pytest.mark.xfail(strict=True, reason="answers the neighbour part_time.apply_part_time, which the "
-                                    "selector ranks first for 'and part-time?' alone (0.57 against 0.09)"),
-        ),
+        ("hsst.length", "and part-time?", "part_time.can_i"),
     ],
 )  # fmt: skip
 def test_a_short_follow_up_leans_on_the_last_answer(assistant, first, follow_up, answer_id):
