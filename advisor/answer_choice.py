@@ -47,6 +47,17 @@ DID_YOU_MEAN = 3
 FOLLOW_UP_CUE = re.compile(
     r"^\s*(and|also|but|so|plus|what about|how about)\b|\b(it|its|it's|that|this|they|them|those|there)\b", re.I
 )
+# Words that carry no subject. A message made only of these ("the of and to") has nothing an answer
+# could match, so it gets the topic list, never a guess; after an answer it may still be a follow-up.
+FUNCTION_WORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads best as words)
+        "a an the and or but nor of to in on at for with by from as into onto about over under than then so if "
+        "is are was were be been being am do does did doing have has had will would shall should can could may "
+        "might must it its this that these those there here i me my mine you your yours he him his she her hers "
+        "we us our they them their what which who whom whose how when where why not no yes up out off just also "
+        "too very"
+    ).split()
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,9 @@ def choose(
     settings: Settings = SETTINGS,
 ) -> Choice:
     """Answer, ask, or list the topics, from the answer selector's ranking of this message."""
+    words = re.findall(r"\w+", text.lower())
+    if words and last_answer is None and all(word in FUNCTION_WORDS for word in words):
+        return Choice("topics")
     candidates = scored_candidates(ranking, content, topic_confidence or {}, last_answer, text, settings)
     if not candidates or candidates[0][1] < settings.near_confidence:
         return Choice("topics")

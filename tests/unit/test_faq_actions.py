@@ -109,6 +109,15 @@ def test_nothing_near_lists_the_topics():
     assert len(messages[0]["buttons"]) == len(CONTENT.answers)
 
 
+def test_a_message_of_only_function_words_lists_the_topics_whatever_the_ranking():
+    # "the of and to" names nothing an answer could match; a ranking that leans on one is noise.
+    messages, _ = ask("the of and to", ranked(("structure.section_a", 0.6), ("apply.routes", 0.07)), "nlu_fallback")
+    assert messages[0]["text"] == CONTENT.interface["fallback_intro"]
+    # After an answer the same kind of message may be a follow-up ("and that?"), read in its context.
+    messages, _ = ask("and that?", ranked(("hsse.fee", 0.6), ("hssr.fee", 0.1)), slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)
+
+
 def test_picking_a_candidate_answers_it_in_one_step():
     # A "Did you mean..." button: its payload skips the NLU, so there is no ranking, only the entity.
     entities = [{"entity": "answer_id", "value": "hssr.fee"}]
