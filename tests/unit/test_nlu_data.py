@@ -7,6 +7,7 @@ import pytest
 
 from advisor import feedback
 from tests.conftest import ROOT, read_yaml
+from tools.evaluate_nlu import HELDOUT_QUESTION_SETS
 
 MIN_EXAMPLES_PER_INTENT = 25
 
@@ -66,13 +67,8 @@ def test_part_c_and_section_c_are_both_used(training):
 
 # --- the held-out questions for the question-level answers (tests/heldout/questions*.yml) -------
 
-# The first set, and a second and a third, each written before a later round's tuning to report
-# that round's final accuracy.
-HELDOUT_QUESTION_FILES = [
-    "tests/heldout/questions.yml",
-    "tests/heldout/questions_second.yml",
-    "tests/heldout/questions_third.yml",
-]
+# Every set the evaluator reports (tools/evaluate_nlu.py), each written before a round's tuning.
+HELDOUT_QUESTION_FILES = [str(path.relative_to(ROOT)) for path in HELDOUT_QUESTION_SETS]
 
 
 @pytest.fixture(scope="module", params=HELDOUT_QUESTION_FILES)
