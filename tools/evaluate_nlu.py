@@ -39,6 +39,7 @@ HELDOUT_QUESTION_SETS = (
     HELDOUT_QUESTIONS,
     ROOT / "tests" / "heldout" / "questions_second.yml",
     ROOT / "tests" / "heldout" / "questions_third.yml",
+    ROOT / "tests" / "heldout" / "questions_fourth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
