@@ -94,6 +94,13 @@ def scored_candidates(
     follow_up = last is not None and is_short(text, settings)
     context = settings.cued_context_weight if FOLLOW_UP_CUE.search(text) else settings.context_weight
     prior = settings.topic_prior_weight
+    # "and the register?" after hsse.fee names another topic and keeps the last question's subject
+    # (hssr.fee). Such a message says little beyond its topic, so the selector spreads its confidence
+    # over that topic's answers; the answer with the last one's subject under the topic the intent
+    # classifier reads in the message scores at least what the selector leaves unexplained (one minus
+    # its best). A message that names its own answer ("and the register fee?") leaves little.
+    message_topic = max(topic_confidence, key=topic_confidence.__getitem__, default=None)
+    unexplained = 1.0 - max((float(candidate.get("confidence", 0.0)) for candidate in ranking), default=0.0)
     scores = []
     for candidate in ranking:
         answer = content.question_for(candidate.get("id"))
@@ -105,6 +112,8 @@ def scored_candidates(
         # reworded) after its answer is answered again, not met with "did you mean" among its siblings.
         if follow_up and (answer.topic == last.topic or subject(answer.id) == subject(last.id)):
             score *= context
+            if answer.topic != last.topic and answer.topic == message_topic:
+                score = max(score, topic_confidence[message_topic] * unexplained)
         scores.append((answer.id, score))
     if follow_up:
         # A short follow-up spreads the selector's confidence thin; what decides it is its share

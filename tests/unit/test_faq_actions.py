@@ -165,6 +165,25 @@ def test_a_follow_up_about_the_same_thing_under_another_topic_gets_that_answer()
     assert messages[0]["text"].startswith(CONTENT.questions["hssr.fee"].answer)
 
 
+def topics(**confidences):
+    return {"intent_ranking": [{"name": name, "confidence": value} for name, value in confidences.items()]}
+
+
+def test_a_follow_up_naming_only_another_topic_keeps_the_last_questions_subject():
+    # As the model ranks "and the register?": the register's fee ninth, the message naming only its topic.
+    ranking = ranked(("human.ahcs", 0.21), ("hssr.published", 0.17), ("hssr.status", 0.13), ("hssr.fee", 0.013))
+    parse = ranking | topics(ask_hssr=0.99, request_human=0.01)
+    messages, _ = ask("and the register?", parse, intent="ask_hssr", slots={"last_answer": "hsse.fee"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hssr.fee"].answer)
+
+
+def test_a_follow_up_that_names_its_own_answer_under_another_topic_gets_that_answer():
+    # The message's own ranking is sure of it, so the last question's subject (what HSSE is) does not win.
+    parse = ranked(("hssr.fee", 0.8), ("hssr.what_is", 0.05), ("hssr.published", 0.04)) | topics(ask_hssr=0.99)
+    messages, _ = ask("and the register fee?", parse, intent="ask_hssr", slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hssr.fee"].answer)
+
+
 def test_a_short_question_of_its_own_after_an_answer_is_not_pulled_into_its_topic():
     # No follow-up words ("and", "it", "what about"): the message's own best answer stands.
     ranking = ranked(("hsst.length", 0.8), ("hsse.time", 0.03), ("part_time.end_date", 0.02))
