@@ -149,14 +149,19 @@ def cross_validate(model_settings: dict, folds: int, data: dict) -> list[Fold]:
 
 
 def topic_priors(folds: int, data: dict) -> dict:
-    """Per fold, the stand-in intent classifier trained without that fold's held-back texts."""
-    texts, labels = data["texts"], data["labels"]
+    """Per fold, the stand-in intent classifier trained without that fold's held-back texts: on
+    data/nlu/ and, as config.yml's importer adds them, the other folds' answer examples under their topic."""
+    texts, labels, topics = data["texts"], data["labels"], data["topics"]
     nlu_texts, nlu_intents, nlu_vectors = data["nlu_texts"], data["nlu_intents"], data["nlu_vectors"]
     priors = {}
-    for _, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(texts, labels):
+    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(texts, labels):
         held_back = {normalised(texts[i]) for i in test}
         keep = [i for i, text in enumerate(nlu_texts) if normalised(text) not in held_back]
-        prior = TopicPrior([nlu_texts[i] for i in keep], [nlu_intents[i] for i in keep], nlu_vectors[keep])
+        prior = TopicPrior(
+            [nlu_texts[i] for i in keep] + [texts[i] for i in train],
+            [nlu_intents[i] for i in keep] + [topics[i] for i in train],
+            np.vstack([nlu_vectors[keep], data["vectors"][train]]),
+        )
         priors[tuple(test)] = prior.confidences([texts[i] for i in test], data["vectors"][test])
     return priors
 
@@ -263,7 +268,8 @@ def main() -> None:
     nlu_texts, nlu_intents = nlu_examples()
     vectors = encode_all([*texts, *nlu_texts])
     data = {
-        "texts": texts, "labels": labels, "vectors": vectors[: len(texts)],
+        "texts": texts, "labels": labels, "topics": [content.questions[label].topic for label in labels],
+        "vectors": vectors[: len(texts)],
         "nlu_texts": nlu_texts, "nlu_intents": nlu_intents, "nlu_vectors": vectors[len(texts):],
     }  # fmt: skip
     data["topic_priors"] = topic_priors(args.folds, data)

@@ -60,6 +60,18 @@ def test_heldout_examples_are_not_in_training(training, heldout):
     assert leaked == []
 
 
+def test_heldout_examples_are_not_among_the_answers_examples(heldout):
+    # config.yml's importer (rasa_server/importer.py) trains the intent classifier on these too.
+    import datetime as dt
+
+    from advisor.faq_content import load_content
+    from tests.conftest import CONTENT_DIR
+
+    answers = load_content(CONTENT_DIR, dt.date.today()).questions.values()
+    taught = {normalised(text) for answer in answers for text in (answer.question, *answer.examples)}
+    assert [e for examples in heldout.values() for e in examples if normalised(e) in taught] == []
+
+
 def test_part_c_and_section_c_are_both_used(training):
     text = " ".join(training["ask_part_c_exemption"]).lower()
     assert "part c" in text and "section c" in text
