@@ -101,13 +101,15 @@ def scored_candidates(
     # of it on one. The answer with the last one's subject under the topic the intent classifier
     # reads in the message scores at least that topic's confidence times the share the message's
     # best answer in the topic leaves to the rest.
-    message_topic = max(topic_confidence, key=topic_confidence.__getitem__, default=None)
     # An answer the model knows but content no longer has is never offered.
     known = [
         (answer, float(c.get("confidence", 0.0))) for c in ranking if (answer := content.question_for(c.get("id")))
     ]
-    in_topic = [confidence for answer, confidence in known if answer.topic == message_topic]
-    spread = 1.0 - max(in_topic) / sum(in_topic) if sum(in_topic) > 0 else 0.0
+    message_topic, spread = None, 0.0
+    if follow_up:  # only a follow-up reads it; every other message skips the work
+        message_topic = max(topic_confidence, key=topic_confidence.__getitem__, default=None)
+        in_topic = [confidence for answer, confidence in known if answer.topic == message_topic]
+        spread = 1.0 - max(in_topic) / sum(in_topic) if sum(in_topic) > 0 else 0.0
     scores = []
     for answer, confidence in known:
         score = confidence * (1.0 + prior * topic_confidence.get(answer.topic, 0.0)) / (1.0 + prior)

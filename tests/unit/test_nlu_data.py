@@ -60,16 +60,21 @@ def test_heldout_examples_are_not_in_training(training, heldout):
     assert leaked == []
 
 
-def test_heldout_examples_are_not_among_the_answers_examples(heldout):
-    # config.yml's importer (rasa_server/importer.py) trains the intent classifier on these too.
+@pytest.fixture(scope="module")
+def answer_texts():
+    """Every answer's question and examples, normalised: the answer selector's training texts, and
+    through config.yml's importer (rasa_server/importer.py) the intent classifier's too."""
     import datetime as dt
 
     from advisor.faq_content import load_content
     from tests.conftest import CONTENT_DIR
 
     answers = load_content(CONTENT_DIR, dt.date.today()).questions.values()
-    taught = {normalised(text) for answer in answers for text in (answer.question, *answer.examples)}
-    assert [e for examples in heldout.values() for e in examples if normalised(e) in taught] == []
+    return {normalised(text) for answer in answers for text in (answer.question, *answer.examples)}
+
+
+def test_heldout_examples_are_not_among_the_answers_examples(heldout, answer_texts):
+    assert [e for examples in heldout.values() for e in examples if normalised(e) in answer_texts] == []
 
 
 def test_part_c_and_section_c_are_both_used(training):
@@ -100,15 +105,8 @@ def test_heldout_questions_name_existing_answers_and_are_enough(heldout_question
     assert [q["answer"] for q in heldout_questions if q["answer"] and q["answer"] not in answers] == []
 
 
-def test_heldout_questions_are_not_in_training_data_or_answer_examples(training, heldout_questions):
-    import datetime as dt
-
-    from advisor.faq_content import load_content
-    from tests.conftest import CONTENT_DIR
-
-    answers = load_content(CONTENT_DIR, dt.date.today()).questions.values()
-    taught = {normalised(e) for examples in training.values() for e in examples}
-    taught |= {normalised(text) for answer in answers for text in (answer.question, *answer.examples)}
+def test_heldout_questions_are_not_in_training_data_or_answer_examples(training, heldout_questions, answer_texts):
+    taught = {normalised(e) for examples in training.values() for e in examples} | answer_texts
     assert [q["text"] for q in heldout_questions if normalised(q["text"]) in taught] == []
 
 
