@@ -105,16 +105,16 @@ def read(slot: str, raw: Any, recognised: str | None = None) -> Parsed:
 def is_digression(intent: str, text: str, requested: str | None) -> bool:
     """A command, or an FAQ question, rather than an answer to the question asked.
 
-    Short answers can look like FAQ topics ("0.6 WTE", "MRI"): if the message is not
-    phrased as a question and reads as an answer to the requested slot, it is an answer.
+    Answers can look like FAQ topics ("0.6 WTE", "MRI", "physiological measurement stuff"): a
+    message not phrased as a question is an answer to the requested slot, even one that cannot be
+    read, so that its problem is said and counted and the question is not asked a third time.
     """
     if intent in COMMANDS:
         return True
     if intent not in CONTENT.answers:
         return False
     if requested in QUESTION_ORDER and not looks_like_question(text):
-        parsed = read(requested, text)
-        return parsed.problem is not None or parsed.question
+        return read(requested, text).question
     return True
 
 

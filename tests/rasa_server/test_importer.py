@@ -1,6 +1,7 @@
 """The importer config.yml names: data/ as Rasa reads it, plus the answers' examples under their topic."""
 
 import datetime as dt
+import re
 
 from rasa.shared.importers.importer import TrainingDataImporter
 
@@ -42,3 +43,17 @@ def test_it_reads_data_as_rasas_own_importer_does():
     ]
     plain_texts = {message.get("text") for message in plain.get_nlu_data().intent_examples}
     assert plain_texts <= {message.get("text") for message in ours.get_nlu_data().intent_examples}
+
+
+def test_no_text_is_taught_as_two_intents_even_when_cased_or_punctuated_differently():
+    # rasa data validate only finds identical texts; "Should I do HSST or HSSE?" in content and
+    # "should I do HSST or HSSE" in data/nlu taught the classifier two intents for one question.
+    importer = TrainingDataImporter.load_from_config(
+        str(ROOT / "config.yml"), str(ROOT / "domain.yml"), [str(ROOT / "data")]
+    )
+    intents_of = {}
+    for message in importer.get_nlu_data().intent_examples:
+        intents_of.setdefault(re.sub(r"\W+", " ", message.get("text").lower()).strip(), set()).add(
+            message.get("intent")
+        )
+    assert {text: intents for text, intents in intents_of.items() if len(intents) > 1} == {}

@@ -101,6 +101,14 @@ def test_a_short_answer_that_looks_like_an_faq_topic_is_still_an_answer():
     assert slot_sets(events)["wte"] == 0.6
 
 
+def test_an_unreadable_answer_that_looks_like_an_faq_topic_is_a_miss_not_a_question():
+    # Taken as a question, it was answered and the question asked again, without end.
+    text = "physiological measurement stuff"
+    messages, events = run(ValidateRouteAdviceForm(), tracker(text, "ask_tracks_specialisms", requested="specialism"))
+    assert slot_sets(events)[MISSES_SLOT] == {"slot": "specialism", "count": 1}
+    assert messages and messages[0]["text"]  # why it is asked again
+
+
 @pytest.mark.parametrize("intent", ["stop_advice", "restart_advice", "goodbye"])
 def test_commands_are_not_taken_as_answers(intent):
     _, events = run(ValidateRouteAdviceForm(), tracker("never mind", intent, requested="has_phd"))
