@@ -145,7 +145,7 @@ test-stories: $(MODEL) ## Test stories in tests/stories with --fail-on-predictio
 	  || { cat results/stories/failed_test_stories.yml 2>/dev/null || tail -n 40 logs/test-stories.log; exit 1; }
 	@echo "Test stories: all $$(cat tests/stories/*.yml | grep -c '^- story:') passed (log in logs/test-stories.log)"
 
-pytest: $(MODEL) $(WEB_BUNDLE) ## Every pytest room: tests/unit, tests/nlu (built NLU pieces), tests/e2e (real servers)
+pytest: $(MODEL) $(WEB_BUNDLE) ## Every pytest room: tests/unit, tests/rasa_server (our Rasa pieces), tests/e2e (real servers)
 	@$(BIN)/pytest
 
 test-web: $(MODEL) $(WEB_BUNDLE) ## Only the website channel's tests: socket.io and the widget in Chromium

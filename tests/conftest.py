@@ -1,6 +1,6 @@
 """Shared by every test room: the project's paths and its YAML files, read once per run.
 
-tests/unit needs no model, server or npm; tests/nlu needs the built NLU pieces (`make spacy
+tests/unit needs no model, server or npm; tests/rasa_server needs the built NLU pieces (`make spacy
 encoder`); tests/e2e starts the real servers (`make model web`).
 """
 
