@@ -37,7 +37,11 @@ class Chat:
         self.client.on("bot_uttered", self.replies.put_nowait)
 
     async def __aenter__(self) -> "Chat":
-        await self.client.connect(self.base, socketio_path="/socket.io", transports=["polling"])
+        # A long wait for the namespace's connect too: with 50 tabs opening at once on two cores it took
+        # over the client's 1-second default once (fresh-clone CI, 2026-12-04); a browser waits 20 s.
+        await self.client.connect(
+            self.base, socketio_path="/socket.io", transports=["polling"], wait_timeout=REPLY_SECONDS
+        )
         confirmed = asyncio.get_running_loop().create_future()
         self.client.on("session_confirm", lambda session: confirmed.done() or confirmed.set_result(session))
         await self.client.emit("session_request", {"session_id": self.session_id})
