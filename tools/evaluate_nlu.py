@@ -41,6 +41,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_third.yml",
     ROOT / "tests" / "heldout" / "questions_fourth.yml",
     ROOT / "tests" / "heldout" / "questions_fifth.yml",
+    ROOT / "tests" / "heldout" / "questions_sixth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
