@@ -7,11 +7,11 @@ close or below the threshold; the topic list, when nothing is near. A short foll
 what does it cost?") is read against the answer given last: candidates under the same topic,
 or about the same thing under another topic (hssr.fee after hsse.fee), count for more.
 SETTINGS holds the thresholds and weights, the one place they are set. The answer threshold and
-margin (0.40, 1.5) were chosen on 2026-12-04 over held-out sets 1-4 pooled (1,041 questions, used
-as validation): the fewest confident wrong answers with at least 90% answered right among the
-settings that answer the main questions directly ("Can I do HSST part time?" has two close
-candidates, and 3 times the next sent it to "Did you mean"). The fifth set
-(tests/heldout/questions_fifth.yml) is the test; docs/nlu.md has the figures.
+margin (0.40, 1.5) are chosen from `python tools/evaluate_nlu.py --sweep-thresholds`, which pools every
+held-out set but the newest (used as validation): the fewest confident wrong answers with at least 90%
+answered right among the settings that answer the main questions directly ("Can I do HSST part time?"
+has two close candidates, and 2 times the next sends it to "Did you mean"). Last chosen on 2026-12-04
+over sets 1-6; the newest set (tests/heldout/questions_seventh.yml) is the test; docs/nlu.md has the figures.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ then tests the trained model on the held-out set in tests/heldout/nlu/ that trai
 sees, then asks the trained model the held-out questions in tests/heldout/questions.yml and
 scores the replies the assistant would give (question-level answers: top-1, "Did you mean"
 three, confident wrong answers, answer-first, first-message length). Writes Rasa's reports
-under results/ and a summary to results/summary.md; `--questions-only` runs the last part only.
+under results/ and a summary to results/summary.md; `--questions-only` runs the last part only, and
+`--sweep-thresholds` reports the answer thresholds over the validation sets instead (results/threshold_sweep.md).
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_fourth.yml",
     ROOT / "tests" / "heldout" / "questions_fifth.yml",
     ROOT / "tests" / "heldout" / "questions_sixth.yml",
+    ROOT / "tests" / "heldout" / "questions_seventh.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
 # A question whose intent gets another reply (out_of_scope's decline, a greeting...).
 NOT_ANSWERED = "other reply"
+# The grid `--sweep-thresholds` reports (advisor/answer_choice.py's answer_confidence and margin).
+SWEEP_CONFIDENCES = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
+SWEEP_MARGINS = (1.25, 1.5, 2.0, 3.0)
 SUMMARY_ROWS = ("weighted avg", "macro avg", "micro avg", "accuracy")
 
 
@@ -118,21 +123,60 @@ def heldout_questions(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
-def ask_heldout_questions(model: str, path: Path) -> list[dict]:
-    """Each held-out question through the trained NLU and the answer choice, as the assistant replies."""
+def parse_heldout_questions(model: str, path: Path) -> list[tuple[dict, str, list, dict]]:
+    """Each held-out question through the trained NLU: (question, intent, answer ranking, topic confidences)."""
     quieten_in_process()
     from rasa.core.agent import Agent
 
+    agent = Agent.load(str(ROOT / model))
+    parsed = []
+    for item in heldout_questions(path):
+        message = asyncio.run(agent.parse_message(item["text"]))
+        topics = {entry["name"]: entry["confidence"] for entry in message.get("intent_ranking") or []}
+        parsed.append((item, message["intent"]["name"], message.get("answer_ranking") or [], topics))
+    return parsed
+
+
+def ask_heldout_questions(model: str, path: Path) -> list[dict]:
+    """Each held-out question through the trained NLU and the answer choice, as the assistant replies."""
     from advisor.faq_content import load_content
 
     content = load_content(ROOT / "content", dt.date.today())
-    agent = Agent.load(str(ROOT / model))
-    rows = []
-    for item in heldout_questions(path):
-        parsed = asyncio.run(agent.parse_message(item["text"]))
-        topics = {entry["name"]: entry["confidence"] for entry in parsed.get("intent_ranking") or []}
-        rows.append(score_question(item, parsed["intent"]["name"], parsed.get("answer_ranking") or [], topics, content))
-    return rows
+    return [score_question(*question, content) for question in parse_heldout_questions(model, path)]
+
+
+def threshold_sweep(parsed: list[tuple[dict, str, list, dict]], content) -> list[str]:
+    """Answered-right and confident-wrong rates over a grid of answer thresholds and margins, the
+    rest of the answer choice as shipped: the table the thresholds are chosen from."""
+    import dataclasses
+
+    from advisor.answer_choice import SETTINGS, choose
+
+    answering = answering_intents()
+    answerable = sum(1 for item, *_ in parsed if item["answer"])
+    lines = [
+        f"{len(parsed)} questions, {answerable} answerable.",
+        "",
+        "| answer at | times the next | answered, and right | confident wrong |",
+        "|---|---|---|---|",
+    ]
+    for confidence in SWEEP_CONFIDENCES:
+        for margin in SWEEP_MARGINS:
+            settings = dataclasses.replace(SETTINGS, answer_confidence=confidence, margin=margin)
+            answered = [
+                (item, choice)
+                for item, intent, ranking, topics in parsed
+                if intent in answering
+                and (choice := choose(ranking, content, topics, None, item["text"], settings)).kind == "answer"
+            ]
+            right = sum(choice.answer_id == item["answer"] for item, choice in answered)
+            wrong = len(answered) - right
+            shipped = " (shipped)" if settings == SETTINGS else ""
+            lines.append(
+                f"| {confidence:.2f}{shipped} | {margin:g} | {right / answerable:.1%} ({right}) "
+                f"| {wrong / len(parsed):.1%} ({wrong}) |"
+            )
+    return lines
 
 
 def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
@@ -197,9 +241,27 @@ def main() -> None:
         "--question-set", action="append", choices=[path.stem for path in HELDOUT_QUESTION_SETS],
         help="only this held-out question set (repeatable; all by default), e.g. the validation set while tuning",
     )  # fmt: skip
+    parser.add_argument(
+        "--sweep-thresholds", action="store_true",
+        help="the answer threshold and margin grid over every held-out set but the newest (the test), pooled",
+    )  # fmt: skip
     args = parser.parse_args()
 
     RESULTS.mkdir(exist_ok=True)
+    if args.sweep_thresholds:
+        from advisor.faq_content import load_content
+
+        validation = HELDOUT_QUESTION_SETS[:-1]
+        print(f"Asking the trained model the validation sets ({len(validation)}), then sweeping...", flush=True)
+        parsed = [question for path in validation for question in parse_heldout_questions(args.model, path)]
+        lines = [
+            "## Answer thresholds over " + ", ".join(path.stem for path in validation) + ", pooled",
+            "",
+            *threshold_sweep(parsed, load_content(ROOT / "content", dt.date.today())),
+        ]
+        (RESULTS / "threshold_sweep.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print("\n".join(lines))
+        return
     print("Asking the trained model the held-out questions...", flush=True)
     from advisor.faq_content import load_content
 
