@@ -61,6 +61,9 @@ FUNCTION_WORDS = frozenset(
         "too very"
     ).split()
 )
+# The answers and their training examples are English: a message without one Latin letter
+# (another script, emoji, only digits) is text the selector cannot read, whatever it ranks.
+LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,8 @@ def choose(
     settings: Settings = SETTINGS,
 ) -> Choice:
     """Answer, ask, or list the topics, from the answer selector's ranking of this message."""
+    if text and not LATIN_LETTER.search(text):
+        return Choice("topics")
     words = re.findall(r"\w+", text.lower())
     if words and last_answer is None and all(word in FUNCTION_WORDS for word in words):
         return Choice("topics")

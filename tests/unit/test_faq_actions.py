@@ -120,6 +120,16 @@ def test_a_message_of_only_function_words_lists_the_topics_whatever_the_ranking(
     assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)
 
 
+@pytest.mark.parametrize("text", ["什么是高级专科科学家培训？", "ما هو التدريب؟", "🙂🙂🙂", "2019"])
+def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(text):
+    # The answers are English; a ranking of text in another script (or emoji) is noise, even after an answer.
+    ranking = ranked(("hsst.what_is", 0.7), ("apply.routes", 0.05))
+    for slots in ({}, {"last_answer": "hsse.what_is"}):
+        messages, _ = ask(text, ranking, "nlu_fallback", slots=slots)
+        assert messages[0]["text"] == CONTENT.interface["fallback_intro"]
+        assert "English" in messages[0]["text"]
+
+
 def test_picking_a_candidate_answers_it_in_one_step():
     # A "Did you mean..." button: its payload skips the NLU, so there is no ranking, only the entity.
     entities = [{"entity": "answer_id", "value": "hssr.fee"}]
