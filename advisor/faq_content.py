@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,11 @@ class QuestionAnswer:
     @property
     def review_due(self) -> dt.date:
         return due_after(self.last_reviewed, self.review_every)
+
+    @cached_property
+    def words(self) -> str:
+        """Its own text in lower case, what it says and what it is asked as (answer_choice reads it)."""
+        return " ".join((self.question, *self.examples, self.answer, *self.details)).lower()
 
 
 @dataclass(frozen=True)

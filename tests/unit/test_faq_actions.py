@@ -130,6 +130,37 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         assert "English" in messages[0]["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "best"),
+    [
+        ("what's the pass mark for frcpath part 1", "assessment.frcpath"),
+        ("how many days annual leave do hsst trainees get", "study.days"),
+        ("does onefile have a mobile app", "workplace.onefile"),
+        ("who is the current director of the national school", "human.nshcs"),
+    ],
+)
+def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
+    # The ranking is sure of the topic's answer, but the question asks for a detail (a mark, annual leave,
+    # an app, who holds an office) its words never mention: it is offered, never given as if it answered.
+    messages, events = ask(text, ranked((best, 0.8), ("apply.dates", 0.05)), "nlu_fallback")
+    assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
+    assert messages[0]["buttons"][0]["payload"].endswith(f'{{"answer_id": "{best}"}}')
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    ("text", "best"),
+    [
+        ("how much is the hsse application fee", "hsse.fee"),
+        ("is there a charge for interview feedback", "apply.feedback"),  # its answer says it is free
+        ("do i have to pay the dclinsci fees myself", "pay.fees"),
+    ],
+)
+def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
+    messages, _ = ask(text, ranked((best, 0.8), ("apply.dates", 0.05)), "nlu_fallback")
+    assert messages[0]["text"].startswith(CONTENT.questions[best].answer)
+
+
 def test_picking_a_candidate_answers_it_in_one_step():
     # A "Did you mean..." button: its payload skips the NLU, so there is no ranking, only the entity.
     entities = [{"entity": "answer_id", "value": "hssr.fee"}]

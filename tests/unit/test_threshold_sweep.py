@@ -13,7 +13,7 @@ CONTENT = load_content(ROOT / "content", dt.date.today())
 PARSED = [
     ({"text": "how much is hsse", "answer": "hsse.fee"}, "ask_hsse",
      [{"id": "hsse.fee", "confidence": 0.9}, {"id": "hssr.fee", "confidence": 0.05}], {"ask_hsse": 1.0}),
-    ({"text": "hsse pass rate", "answer": None}, "ask_hsse",
+    ({"text": "what should i wear for hsse", "answer": None}, "ask_hsse",
      [{"id": "hsse.fee", "confidence": 0.42}, {"id": "hsse.time", "confidence": 0.1}], {"ask_hsse": 1.0}),
 ]  # fmt: skip
 
