@@ -47,6 +47,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_eighth.yml",
     ROOT / "tests" / "heldout" / "questions_ninth.yml",
     ROOT / "tests" / "heldout" / "questions_tenth.yml",
+    ROOT / "tests" / "heldout" / "questions_eleventh.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
