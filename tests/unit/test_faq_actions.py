@@ -137,12 +137,18 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("how many days annual leave do hsst trainees get", "study.days"),
         ("does onefile have a mobile app", "workplace.onefile"),
         ("who is the current director of the national school", "human.nshcs"),
+        ("when do STP applications open this year?", "apply.dates"),  # the STP's own, not HSST's
+        ("whats the name of the current physics lead examiner", "assessment.examiners"),
+        ("is the lay presentation 15 minutes long", "structure.lay_presentation"),
+        ("can i roll over unused study days to next year", "study.days"),
+        ("is the viva done online", "doctorate.university"),
+        ("can i download my onefile portfolio when i finish", "workplace.onefile"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
     # The ranking is sure of the topic's answer, but the question asks for a detail (a mark, annual leave,
     # an app, who holds an office) its words never mention: it is offered, never given as if it answered.
-    messages, events = ask(text, ranked((best, 0.8), ("apply.dates", 0.05)), "nlu_fallback")
+    messages, events = ask(text, ranked((best, 0.8), ("structure.sections", 0.05)), "nlu_fallback")
     assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
     assert messages[0]["buttons"][0]["payload"].endswith(f'{{"answer_id": "{best}"}}')
     assert events == []
@@ -154,10 +160,13 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("how much is the hsse application fee", "hsse.fee"),
         ("is there a charge for interview feedback", "apply.feedback"),  # its answer says it is free
         ("do i have to pay the dclinsci fees myself", "pay.fees"),
+        ("what band are stp trainees paid", "stp.what_is"),  # an STP answer answers an STP question
+        ("how many minutes is the iaps discussion of the paper", "assessment.iaps_parts"),
+        ("ive finished the stp, when do hsst applications open", "apply.dates"),  # HSST is asked about
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
-    messages, _ = ask(text, ranked((best, 0.8), ("apply.dates", 0.05)), "nlu_fallback")
+    messages, _ = ask(text, ranked((best, 0.8), ("structure.sections", 0.05)), "nlu_fallback")
     assert messages[0]["text"].startswith(CONTENT.questions[best].answer)
 
 
