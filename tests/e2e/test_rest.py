@@ -15,8 +15,12 @@ from advisor.render import IPEM_LABEL
 from tests.e2e.servers import conversation, texts, topic_openings
 
 
-def test_skip_part_c_with_a_phd_gets_the_sourced_exemption_answer(assistant):
-    reply = texts(assistant.ask(conversation(), "Can I skip Part C if I have a PhD?"))
+# The assistant's flagship question, asked two ways: answered at once, not met with "Did you mean".
+@pytest.mark.parametrize(
+    "question", ["Can I skip Part C if I have a PhD?", "I have a PhD in MRI physics, am I exempt from Section C?"]
+)
+def test_skip_part_c_with_a_phd_gets_the_sourced_exemption_answer(assistant, question):
+    reply = texts(assistant.ask(conversation(), question))
     assert reply.startswith(topic_openings("ask_part_c_exemption"))
     assert "https://nshcs.hee.nhs.uk/programmes/hsst/trainees/approval-process-for-prior-phds/" in reply
     assert f"IPEM recommendation 5 ({IPEM_LABEL})" in reply
