@@ -48,6 +48,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_ninth.yml",
     ROOT / "tests" / "heldout" / "questions_tenth.yml",
     ROOT / "tests" / "heldout" / "questions_eleventh.yml",
+    ROOT / "tests" / "heldout" / "questions_twelfth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
