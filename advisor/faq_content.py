@@ -106,6 +106,9 @@ class QuestionAnswer:
     ipem_recommendations: tuple[int, ...]
     facts: tuple[str, ...]  # the facts.md sections it draws on (docs/content.md's coverage table)
     review_every: int = 6  # months; load_content sets it from content/review.yml or the answer's own
+    # Ids of answers merged into this one: a button from an older reply, or a held-out question,
+    # that names one gets this answer.
+    replaces: tuple[str, ...] = ()
 
     @property
     def review_due(self) -> dt.date:
@@ -131,7 +134,14 @@ class Content:
         return self.answers.get(intent or "")
 
     def question_for(self, answer_id: str | None) -> QuestionAnswer | None:
-        return self.questions.get(answer_id or "")
+        """The answer with this id, or the one it was merged into (`replaces`)."""
+        answer_id = answer_id or ""
+        return self.questions.get(answer_id) or self.questions.get(self.replaced.get(answer_id, ""))
+
+    @cached_property
+    def replaced(self) -> dict[str, str]:
+        """Each merged answer's old id, to the id of the answer that replaces it."""
+        return {old: answer.id for answer in self.questions.values() for old in answer.replaces}
 
 
 def _answer(
@@ -210,6 +220,7 @@ def _question(
         ipem_recommendations=parse_ipem_numbers(raw.get("ipem_recommendations", []), where, recommendations),
         facts=tuple(str(section) for section in raw.get("facts", [])),
         review_every=_review_every(raw, where, review_every),
+        replaces=_text_list(raw.get("replaces", []), where, "replaces"),
     )
 
 
@@ -243,6 +254,10 @@ def load_questions(
             question = _question(item, raw["topic"], where, sources, recommendations, today, review_every)
             require(question.id not in questions, where, f"answer id {question.id!r} is used twice")
             questions[question.id] = question
+    replaced = [old for question in questions.values() for old in question.replaces]
+    for old in replaced:
+        require(old not in questions, QUESTIONS_DIR, f"{old!r} is replaced by another answer but still an answer")
+        require(replaced.count(old) == 1, QUESTIONS_DIR, f"{old!r} is replaced by two answers")
     return questions
 
 

@@ -125,7 +125,15 @@ def score_question(item: dict, intent: str, ranking: list, topics: dict, content
 
 
 def heldout_questions(path: Path) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    """A held-out set's questions. An expected answer since merged into another (content's `replaces`)
+    is read as the answer that replaced it, so the set stays as it was written."""
+    from advisor.faq_content import load_content
+
+    replaced = load_content(ROOT / "content", dt.date.today()).replaced
+    return [
+        {**item, "answer": replaced.get(item["answer"], item["answer"])}
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    ]
 
 
 def parse_heldout_questions(model: str, path: Path) -> list[tuple[dict, str, list, dict]]:

@@ -73,7 +73,7 @@ def test_more_on_gives_the_full_topic_page(assistant):
         ("hsse.fee", "and the register?", "hssr.fee"),
         ("hssr.fee", "and hsse?", "hsse.fee"),
         ("hsse.what_is", "and the register?", "hssr.what_is"),
-        ("hsst.length", "and part-time?", "part_time.can_i"),
+        ("structure.length", "and part-time?", "part_time.can_i"),
     ],
 )  # fmt: skip
 def test_a_short_follow_up_leans_on_the_last_answer(assistant, first, follow_up, answer_id):

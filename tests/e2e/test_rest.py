@@ -29,11 +29,13 @@ def test_skip_part_c_with_a_phd_gets_the_sourced_exemption_answer(assistant, que
 @pytest.mark.parametrize(
     "question, intent",
     [
-        # Its answer (hsst.length) is under the what-is-HSST topic, not programme structure.
-        ("How long does HSST take?", "ask_what_is_hsst"),
+        # Its answer (structure.length) is under the programme-structure topic.
+        ("How long does HSST take?", "ask_programme_structure"),
         ("Can I do HSST part time?", "ask_part_time"),
         ("What is HSSE?", "ask_hsse"),
-        ("Will being on the HSS register guarantee me a consultant post?", "ask_hssr"),
+        # Answered by hsst.job_guarantee ("no guarantee that a post will exist"): the register answers say
+        # nothing on a guarantee.
+        ("Will being on the HSS register guarantee me a consultant post?", "ask_what_is_hsst"),
         ("Does finishing HSST make me a Medical Physics Expert?", "ask_mpe"),
         ("Who pays the university fees for the doctorate?", "ask_pay_and_funding"),
         ("I'm not registered yet, how do I become a clinical scientist?", "ask_stp_route"),
@@ -165,8 +167,8 @@ def test_a_question_mid_way_is_answered_then_the_check_carries_on_and_stop_clear
     assistant.ask(sender, "can you check which route fits me")
     assistant.ask(sender, "I'm a registered clinical scientist")
     mid = texts(assistant.ask(sender, "How long does HSST take?"))
-    # Its answer (hsst.length) is under the what-is-HSST topic.
-    assert any(opening.split("\n")[0] in mid for opening in topic_openings("ask_what_is_hsst"))
+    # Its answer (structure.length) is under the programme-structure topic.
+    assert any(opening.split("\n")[0] in mid for opening in topic_openings("ask_programme_structure"))
     assert mid.rstrip().endswith(ROUTE_CONTENT.questions["specialism"].text)
     stopped = texts(assistant.ask(sender, "stop"))
     assert "stopped the route check" in stopped

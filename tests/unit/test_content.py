@@ -13,7 +13,8 @@ from advisor.render import IPEM_LABEL, date_text, render_answer, render_question
 from tests.conftest import CONTENT_DIR
 
 OFFICIAL = ("nshcs.hee.nhs.uk", "ahcs.ac.uk", "ipem.ac.uk")
-TODAY = dt.date(2026, 12, 2)
+# A fixed day, so that review-due dates render the same on any day; no review date in content/ may be later.
+TODAY = dt.date(2026, 12, 7)
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +223,21 @@ def test_past_its_review_date_an_answer_still_answers_and_says_due_for_review(co
     assert "due for review" not in render_answer(answer, content, answer.review_due)
     question = next(iter(content.questions.values()))
     assert "(due for review)" in render_question_answer(question, content, question.review_due + dt.timedelta(days=1))
+
+
+def test_an_answer_merged_into_another_is_found_by_its_old_id_and_cannot_be_an_answer_too(tmp_path):
+    content = load_content(CONTENT_DIR, TODAY)
+    assert content.question_for("structure.credits") is content.questions["structure.sections"]
+    assert "structure.credits" not in content.questions
+    directory = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, directory)
+    path = directory / "questions" / "hsse.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["answers"][0]["replaces"] = [data["answers"][1]["id"]]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError, match="replaced by another answer but still an answer"):
+        load_content(directory, TODAY)
+    data["answers"][0]["replaces"] = data["answers"][1]["replaces"] = ["hsse.gone"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError, match="replaced by two answers"):
+        load_content(directory, TODAY)

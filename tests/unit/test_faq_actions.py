@@ -178,6 +178,17 @@ def test_picking_a_candidate_answers_it_in_one_step():
     assert events[0]["value"] == "hssr.fee"
 
 
+def test_a_button_naming_an_answer_since_merged_gets_the_answer_that_replaced_it():
+    # A "Did you mean..." button from a conversation before structure.credits was merged into structure.sections.
+    entities = [{"entity": "answer_id", "value": "structure.credits"}]
+    messages, events = ask(
+        '/ask_programme_structure{"answer_id": "structure.credits"}', None, intent="ask_programme_structure",
+        entities=entities,
+    )  # fmt: skip
+    assert messages[0]["text"].startswith(CONTENT.questions["structure.sections"].answer)
+    assert events[0]["value"] == "structure.sections"
+
+
 def test_a_short_follow_up_is_read_in_the_context_of_the_last_answer():
     ranking = ranked(("hssr.fee", 0.3), ("hsse.fee", 0.25), ("stp.equivalence_fee", 0.25))
     messages, _ = ask("and what does it cost?", ranking, slots={"last_answer": "hsse.what_is"})
@@ -246,6 +257,6 @@ def test_a_follow_up_that_names_its_own_answer_under_another_topic_is_not_read_a
 
 def test_a_short_question_of_its_own_after_an_answer_is_not_pulled_into_its_topic():
     # No follow-up words ("and", "it", "what about"): the message's own best answer stands.
-    ranking = ranked(("hsst.length", 0.8), ("hsse.time", 0.03), ("part_time.end_date", 0.02))
+    ranking = ranked(("structure.length", 0.8), ("hsse.time", 0.03), ("part_time.end_date", 0.02))
     messages, _ = ask("how long is hsst", ranking, intent="ask_what_is_hsst", slots={"last_answer": "hsse.what_is"})
-    assert messages[0]["text"].startswith(CONTENT.questions["hsst.length"].answer)
+    assert messages[0]["text"].startswith(CONTENT.questions["structure.length"].answer)

@@ -41,7 +41,7 @@ def test_an_advice_text_may_have_its_own_review_date_and_period(tmp_path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["recommendations"]["route.register_first"].update(last_reviewed=dt.date(2026, 1, 10), review_every="3 months")
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    today = dt.date(2026, 12, 2)
+    today = dt.date(2026, 12, 7)  # not before any review date in content/
     route = load_route_content(directory, today, load_content(directory, today))
     text = route.advice["route.register_first"]
     assert (text.last_reviewed, text.review_due) == (dt.date(2026, 1, 10), dt.date(2026, 4, 10))
