@@ -49,6 +49,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_tenth.yml",
     ROOT / "tests" / "heldout" / "questions_eleventh.yml",
     ROOT / "tests" / "heldout" / "questions_twelfth.yml",
+    ROOT / "tests" / "heldout" / "questions_thirteenth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
