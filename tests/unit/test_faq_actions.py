@@ -143,12 +143,16 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("can i roll over unused study days to next year", "study.days"),
         ("is the viva done online", "doctorate.university"),
         ("can i download my onefile portfolio when i finish", "workplace.onefile"),
+        ("how many years of experience do i need for hss equivalence", "entry.experience"),  # HSST's, not HSSE's
+        ("do consultant posts in scotland need the hssr", "hssr.required"),  # it speaks of England
+        ("can i do the dclinsci self-funded", "doctorate.without_dclinsci"),
+        ("what is the code my manager sent me for", "hsst.what_is"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
     # The ranking is sure of the topic's answer, but the question asks for a detail (a mark, annual leave,
     # an app, who holds an office) its words never mention: it is offered, never given as if it answered.
-    messages, events = ask(text, ranked((best, 0.8), ("structure.sections", 0.05)), "nlu_fallback")
+    messages, events = ask(text, ranked((best, 0.95), ("structure.sections", 0.05)), "nlu_fallback")
     assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
     assert messages[0]["buttons"][0]["payload"].endswith(f'{{"answer_id": "{best}"}}')
     assert events == []
@@ -163,10 +167,15 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("what band are stp trainees paid", "stp.what_is"),  # an STP answer answers an STP question
         ("how many minutes is the iaps discussion of the paper", "assessment.iaps_parts"),
         ("ive finished the stp, when do hsst applications open", "apply.dates"),  # HSST is asked about
+        ("who is eligible for hsse", "hsse.eligibility"),
+        ("can i apply for hsst while my stp equivalence is under way", "entry.equivalence_under_way"),
+        ("can i do hsst in scotland", "entry.scotland"),
+        ("do welsh consultant posts need the register", "hssr.wales"),
+        ("where do i get the in-service code", "apply.code"),
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
-    messages, _ = ask(text, ranked((best, 0.8), ("structure.sections", 0.05)), "nlu_fallback")
+    messages, _ = ask(text, ranked((best, 0.95), ("structure.sections", 0.05)), "nlu_fallback")
     assert messages[0]["text"].startswith(CONTENT.questions[best].answer)
 
 
