@@ -119,6 +119,12 @@ class QuestionAnswer:
         """Its own text in lower case, what it says and what it is asked as (answer_choice reads it)."""
         return " ".join((self.question, *self.examples, self.answer, *self.details)).lower()
 
+    @cached_property
+    def words_before_details(self) -> str:
+        """What it is asked as and its direct answer, in lower case: what it is about, without the details'
+        pointers elsewhere ("Wales is different: see the Wales answer")."""
+        return " ".join((self.question, *self.examples, self.answer)).lower()
+
 
 @dataclass(frozen=True)
 class Content:
@@ -129,6 +135,9 @@ class Content:
     interface: dict[str, str]
     questions: dict[str, QuestionAnswer] = field(default_factory=dict)
     review_every: int = 6  # months: content/review.yml's default for every answer and advice text
+    # Nation -> the names people type for it (route_reading.yml): answer_choice reads a question about
+    # another nation ("a consultant post in Swansea") by them, as the route check reads where someone works.
+    nation_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def answer_for(self, intent: str | None) -> Answer | None:
         return self.answers.get(intent or "")
@@ -261,6 +270,20 @@ def load_questions(
     return questions
 
 
+def read_nation_names(directory: Path) -> dict[str, tuple[str, ...]]:
+    """route_reading.yml's names for each nation (cities, health bodies), the one list of them."""
+    raw = read_yaml(directory / "route_reading.yml")
+    names = raw.get("nation_names") if isinstance(raw, Mapping) else None
+    require(isinstance(names, Mapping), "route_reading.yml", "nation_names is missing")
+    for nation, typed in names.items():
+        require(
+            isinstance(typed, list) and typed and all(is_text(name) for name in typed),
+            "route_reading.yml",
+            f"nation_names.{nation} must list the names people type",
+        )
+    return {str(nation): tuple(str(name).lower() for name in typed) for nation, typed in names.items()}
+
+
 def load_content(directory: Path, today: dt.date) -> Content:
     """Read and check the answers and shared content in `directory`; raises ContentError naming the first problem."""
     domains_raw = read_yaml(directory / "official_domains.yml")
@@ -293,4 +316,13 @@ def load_content(directory: Path, today: dt.date) -> Content:
         require(is_text(interface_raw.get(key)), "interface.yml", f"{key} is missing")
     interface = {key: one_line(interface_raw[key]) for key in INTERFACE_TEXTS}
     questions = load_questions(directory, answers, official_domains, recommendations, today, review_every)
-    return Content(answers, recommendations, ipem_source, official_domains, interface, questions, review_every)
+    return Content(
+        answers,
+        recommendations,
+        ipem_source,
+        official_domains,
+        interface,
+        questions,
+        review_every,
+        read_nation_names(directory),
+    )

@@ -125,12 +125,18 @@ def score_question(item: dict, intent: str, ranking: list, topics: dict, content
     return {**item, "choice": choice, "ranked": ranked, "reply": reply}
 
 
+@functools.lru_cache(maxsize=1)
+def shipped_content():
+    """content/ as the assistant loads it, read once per run (every held-out set and the sweep use it)."""
+    from advisor.faq_content import load_content
+
+    return load_content(ROOT / "content", dt.date.today())
+
+
 def heldout_questions(path: Path) -> list[dict]:
     """A held-out set's questions. An expected answer since merged into another (content's `replaces`)
     is read as the answer that replaced it, so the set stays as it was written."""
-    from advisor.faq_content import load_content
-
-    replaced = load_content(ROOT / "content", dt.date.today()).replaced
+    replaced = shipped_content().replaced
     return [
         {**item, "answer": replaced.get(item["answer"], item["answer"])}
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
@@ -153,10 +159,7 @@ def parse_heldout_questions(model: str, path: Path) -> list[tuple[dict, str, lis
 
 def ask_heldout_questions(model: str, path: Path) -> list[dict]:
     """Each held-out question through the trained NLU and the answer choice, as the assistant replies."""
-    from advisor.faq_content import load_content
-
-    content = load_content(ROOT / "content", dt.date.today())
-    return [score_question(*question, content) for question in parse_heldout_questions(model, path)]
+    return [score_question(*question, shipped_content()) for question in parse_heldout_questions(model, path)]
 
 
 def threshold_sweep(parsed: list[tuple[dict, str, list, dict]], content) -> list[str]:
@@ -263,23 +266,19 @@ def main() -> None:
 
     RESULTS.mkdir(exist_ok=True)
     if args.sweep_thresholds:
-        from advisor.faq_content import load_content
-
         validation = HELDOUT_QUESTION_SETS[:-1]
         print(f"Asking the trained model the validation sets ({len(validation)}), then sweeping...", flush=True)
         parsed = [question for path in validation for question in parse_heldout_questions(args.model, path)]
         lines = [
             "## Answer thresholds over " + ", ".join(path.stem for path in validation) + ", pooled",
             "",
-            *threshold_sweep(parsed, load_content(ROOT / "content", dt.date.today())),
+            *threshold_sweep(parsed, shipped_content()),
         ]
         (RESULTS / "threshold_sweep.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
         print("\n".join(lines))
         return
     print("Asking the trained model the held-out questions...", flush=True)
-    from advisor.faq_content import load_content
-
-    content_questions = load_content(ROOT / "content", dt.date.today()).questions
+    content_questions = shipped_content().questions
     question_lines = []
     for path in HELDOUT_QUESTION_SETS:
         if args.question_set and path.stem not in args.question_set:

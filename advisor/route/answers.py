@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from advisor.content_schema import is_number, is_text, one_line, read_yaml, require
+from advisor.faq_content import read_nation_names
 from advisor.route.content import RouteContent
 from advisor.route.profile import (
     EARLIEST_PHD_YEAR,
@@ -585,10 +586,8 @@ def load_reading_content(directory: Path, faq_intents: tuple[str, ...]) -> Readi
     require(
         isinstance(texts, Mapping) and set(READING_TEXTS) <= set(texts), where, f"texts: {', '.join(READING_TEXTS)}"
     )
-    nation_names = raw.get("nation_names")
-    require(
-        isinstance(nation_names, Mapping) and set(nation_names) == set(NATIONS), where, "nation_names: every nation"
-    )
+    nation_names = read_nation_names(directory)
+    require(set(nation_names) == set(NATIONS), where, "nation_names: every nation")
     return ReadingContent(
         threshold=float(nearest["threshold"]),
         margin=float(nearest["margin"]),
@@ -596,7 +595,7 @@ def load_reading_content(directory: Path, faq_intents: tuple[str, ...]) -> Readi
         said_back={slot: {str(k): str(v) for k, v in texts.items()} for slot, texts in said_back.items()},
         examples={slot: {str(v): tuple(t) for v, t in by_value.items()} for slot, by_value in examples.items()},
         texts={name: one_line(str(text)) for name, text in texts.items()},
-        nation_names={nation: tuple(names) for nation, names in nation_names.items()},
+        nation_names=nation_names,
     )
 
 

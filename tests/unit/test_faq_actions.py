@@ -145,6 +145,9 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("can i download my onefile portfolio when i finish", "workplace.onefile"),
         ("how many years of experience do i need for hss equivalence", "entry.experience"),  # HSST's, not HSSE's
         ("do consultant posts in scotland need the hssr", "hssr.required"),  # it speaks of England
+        # A place in Wales is Wales (content's nation names): England's answer is not given as if it answered.
+        ("principal audiologist in swansea here, will a consultant post need the hss register?", "hssr.required"),
+        ("can i do hsst from glasgow", "apply.routes"),
         ("can i do the dclinsci self-funded", "doctorate.without_dclinsci"),
         ("what is the code my manager sent me for", "hsst.what_is"),
     ],
@@ -171,6 +174,8 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("can i apply for hsst while my stp equivalence is under way", "entry.equivalence_under_way"),
         ("can i do hsst in scotland", "entry.scotland"),
         ("do welsh consultant posts need the register", "hssr.wales"),
+        ("consultant job in cardiff, do i need the hssr", "hssr.wales"),
+        ("i work in edinburgh, can i do hsst", "entry.scotland"),
         ("where do i get the in-service code", "apply.code"),
     ],
 )
@@ -205,6 +210,16 @@ def test_a_short_follow_up_is_read_in_the_context_of_the_last_answer():
     # Without the context the same ranking is too close to call.
     messages, _ = ask("and what does it cost?", ranking)
     assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
+
+
+def test_a_follow_up_is_held_to_its_own_thresholds_a_question_to_the_stricter_ones():
+    # 0.46 and 0.34 under the message's own topic weigh 0.437 and 0.323: under 0.45, and 1.35 times the next.
+    ranking = ranked(("hsse.fee", 0.46), ("hsse.what_is", 0.34))
+    messages, _ = ask("and how much is it?", ranking)
+    assert messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]
+    # After an answer the same message is a follow-up, scored by its share (0.575): answered at 0.40 / 1.25.
+    messages, _ = ask("and how much is it?", ranking, slots={"last_answer": "hsse.eligibility"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)
 
 
 def test_a_question_asked_again_after_its_answer_gets_that_answer_again():

@@ -72,6 +72,8 @@ def read(slot, typed, nearest=None):
         ("senior_years", "12 years not 2", 12.0),
         ("senior_years", "no idea really", "unsure"),
         ("nation", "Swansea", "wales"),
+        ("nation", "velindre cancer centre", "wales"),
+        ("nation", "NHS Lothian", "scotland"),
         ("nation", "Belfast HSC trust", "northern_ireland"),
         ("nation", "scottland", "scotland"),
         ("nation", "working in Canada", "elsewhere"),
