@@ -50,6 +50,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_eleventh.yml",
     ROOT / "tests" / "heldout" / "questions_twelfth.yml",
     ROOT / "tests" / "heldout" / "questions_thirteenth.yml",
+    ROOT / "tests" / "heldout" / "questions_fourteenth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
