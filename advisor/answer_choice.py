@@ -74,7 +74,8 @@ FUNCTION_WORDS = frozenset(
 # (another script, emoji, only digits) is text the selector cannot read, whatever it ranks.
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 # Details a question can ask for that an answer gives only where its own words say so: an amount of
-# money (self-funding too), a mark or rate, a length limit or a talk's minutes, who holds an office, an app,
+# money (self-funding too; an amount in pounds only from an answer that gives one), another programme (an
+# apprenticeship, the PTP), a mark or rate, a length limit or a talk's minutes, who holds an office, an app,
 # login, download or code, terms of employment, leave carried over, whether something is held online, the
 # STP or HSSE when it is the route asked about (a nation other than England: OTHER_NATIONS, below).
 # Held-out questions asking such a detail no answer gives ("what's the pass mark for FRCPath Part 1?",
@@ -86,6 +87,8 @@ MONEY = "fees?|costs?|price|charged?|charges|pounds"
 WHO_HOLDS = r"\b(who is|name of) the (current |new )?(\w+ )?(director|head|chair|lead|dean|chief)"
 HELD_ONLINE = r"in person|online|remote(ly)?|virtual(ly)?"
 HSSE = r"\bhsse\b|\bhss equivalence\b|\bhigher specialist (scientist )?equivalence\b"
+AMOUNT = r"£|\bpounds\b|\b(actual|exact) (salary|pay|amount)\b|\bsalary figure\b"
+OTHER_PROGRAMMES = ("apprenticeships?", r"ptp|practitioner training( programme)?")
 MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportion|success rate)\b"
 # Each term on its own: an answer on travel does not answer a question on parking.
 EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one line)
@@ -97,6 +100,8 @@ DETAIL_ASKS = tuple(
         # An answer on who pays or that something is free answers "does it cost anything?".
         (rf"\b({MONEY})\b|£", rf"\b({MONEY}|free|funds?|funded|funding|allocation|pay|paid)\b|£"),
         (r"\bself[- ]?fund(ed|ing)?\b", r"\b(fees?|funds?|funded|funding|pay|paid)\b"),
+        # An amount asked for ("band 7 in actual pounds"): only an answer that gives one, or says it is free.
+        (AMOUNT, rf"{AMOUNT}|\bfree\b"),
         (r"\bpay award\b", r"\bpay award\b"),
         (MARKS, MARKS),
         (r"\b(word|page|character) (limit|count)\b|\blimit on\b", r"\b(limit|count)\b"),
@@ -116,6 +121,8 @@ DETAIL_ASKS = tuple(
         # A message naming the STP and nothing of HSST, HSSE or the register asks about the STP itself
         # ("when do STP applications open?"): an HSST answer on the same subject does not answer it.
         (r"(?s)^(?!.*\b(hsst|hsse|hssr|higher specialist)\b).*\bstp\b", r"\bstp\b|scientist training programme"),
+        # Another programme named (an apprenticeship, the PTP): an answer on the STP or HSST does not answer it.
+        *((rf"\b({programme})\b", rf"\b({programme})\b") for programme in OTHER_PROGRAMMES),
         # HSSE named: an answer on HSST's own entry rules ("no fixed number of years") does not answer it.
         (HSSE, r"\bhsse\b|\bequivalence\b"),
     )

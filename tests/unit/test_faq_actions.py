@@ -150,6 +150,9 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("can i do hsst from glasgow", "apply.routes"),
         ("can i do the dclinsci self-funded", "doctorate.without_dclinsci"),
         ("what is the code my manager sent me for", "hsst.what_is"),
+        ("how much is band 7 in actual pounds", "pay.band"),  # it names the band, not an amount
+        ("is there an apprenticeship route into clinical science", "stp.what_is"),
+        ("entry requirements for the ptp degree", "stp.entry"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
@@ -177,6 +180,7 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("consultant job in cardiff, do i need the hssr", "hssr.wales"),
         ("i work in edinburgh, can i do hsst", "entry.scotland"),
         ("where do i get the in-service code", "apply.code"),
+        ("how much is the hsse fee in pounds", "hsse.fee"),  # its answer gives the amount
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
