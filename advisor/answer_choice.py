@@ -74,10 +74,11 @@ FUNCTION_WORDS = frozenset(
 # (another script, emoji, only digits) is text the selector cannot read, whatever it ranks.
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 # Details a question can ask for that an answer gives only where its own words say so: an amount of
-# money (self-funding too; an amount in pounds only from an answer that gives one), another programme (an
-# apprenticeship, the PTP), a mark or rate, a length limit or a talk's minutes, who holds an office, an app,
-# login, download or code, terms of employment, leave carried over, whether something is held online, the
-# STP or HSSE when it is the route asked about (a nation other than England: OTHER_NATIONS, below).
+# money (self-funding too; an amount in pounds only from an answer that gives one), another programme or
+# register (an apprenticeship, the PTP, the RCT), becoming an examiner, a mark or rate, a length limit or a
+# talk's minutes, who holds an office, an app, login, download or code, terms of employment, leave carried
+# over, whether something is held online, the STP or HSSE when it is the route asked about. A nation other
+# than England, and a WTE under the 0.6 floor, must be in the direct answer itself (DIRECT_ASKS, below).
 # Held-out questions asking such a detail no answer gives ("what's the pass mark for FRCPath Part 1?",
 # "how many days annual leave?") drew the answer on the topic with confidence. Each pair is what a
 # message asks (first) and what the answer's question, examples, answer or details must mention for it
@@ -88,7 +89,18 @@ WHO_HOLDS = r"\b(who is|name of) the (current |new )?(\w+ )?(director|head|chair
 HELD_ONLINE = r"in person|online|remote(ly)?|virtual(ly)?"
 HSSE = r"\bhsse\b|\bhss equivalence\b|\bhigher specialist (scientist )?equivalence\b"
 AMOUNT = r"£|\bpounds\b|\b(actual|exact) (salary|pay|amount)\b|\bsalary figure\b"
-OTHER_PROGRAMMES = ("apprenticeships?", r"ptp|practitioner training( programme)?")
+OTHER_PROGRAMMES = (
+    "apprenticeships?",
+    r"ptp|practitioner training( programme)?",
+    r"rct|register of clinical technologists",
+)
+# Less than full time under the guidance's 0.6 WTE ("0.5 wte", "2 days a week"): only an answer that gives the
+# floor answers it; "Possibly", whether part time can be done at all, would read as yes.
+UNDER_THE_FLOOR = r"\b0?\.[0-5]\d* ?(wte|fte)\b|\b([12]|one|two) days? a week\b"
+# Becoming an examiner or assessor oneself: the answer on who examines does not say how.
+BECOMING_AN_EXAMINER = (
+    r"\b(becom(e|ing)|volunteer(ing)?( to be)?|apply(ing)? to be)( an?)? (\w+ )?(examiner|assessor)s?\b"
+)
 MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportion|success rate)\b"
 # Each term on its own: an answer on travel does not answer a question on parking.
 EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one line)
@@ -123,6 +135,7 @@ DETAIL_ASKS = tuple(
         (r"(?s)^(?!.*\b(hsst|hsse|hssr|higher specialist)\b).*\bstp\b", r"\bstp\b|scientist training programme"),
         # Another programme named (an apprenticeship, the PTP): an answer on the STP or HSST does not answer it.
         *((rf"\b({programme})\b", rf"\b({programme})\b") for programme in OTHER_PROGRAMMES),
+        (BECOMING_AN_EXAMINER, BECOMING_AN_EXAMINER),
         # HSSE named: an answer on HSST's own entry rules ("no fixed number of years") does not answer it.
         (HSSE, r"\bhsse\b|\bequivalence\b"),
     )
@@ -132,6 +145,9 @@ DETAIL_ASKS = tuple(
 # (entry.scotland, hssr.wales...). Each nation on its own: Wales's answer is not Scotland's. The names are
 # content's (route_reading.yml's nation_names, which the route check reads too).
 OTHER_NATIONS = ("wales", "scotland", "northern_ireland")
+# Asks whose answer must be in the direct answer itself (its question, examples or answer), not only in a detail:
+# a WTE under the floor is answered by the floor, not by "Possibly" with the floor in a detail.
+DIRECT_ASKS = ((re.compile(UNDER_THE_FLOOR), re.compile(r"\b0\.6\b")),)
 
 
 @lru_cache(maxsize=4)
@@ -218,11 +234,13 @@ def scored_candidates(
 
 def gives_the_detail_asked(answer: QuestionAnswer, text: str, content: Content) -> bool:
     """False when the message asks for a kind of detail (DETAIL_ASKS) the answer's own words never mention, or names
-    a nation its question, examples and direct answer do not (a detail may name one only to point elsewhere)."""
+    a nation (or asks a DIRECT_ASKS figure) its question, examples and direct answer do not give (a detail may name a
+    nation only to point elsewhere)."""
     asked = text.lower()
     nations = nation_asks(tuple(content.nation_names.get(nation, ()) for nation in OTHER_NATIONS))
+    direct = (*DIRECT_ASKS, *((nation, nation) for nation in nations))
     return all(gives.search(answer.words) for asks, gives in DETAIL_ASKS if asks.search(asked)) and all(
-        nation.search(answer.words_before_details) for nation in nations if nation.search(asked)
+        gives.search(answer.words_before_details) for asks, gives in direct if asks.search(asked)
     )
 
 

@@ -153,6 +153,9 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("how much is band 7 in actual pounds", "pay.band"),  # it names the band, not an amount
         ("is there an apprenticeship route into clinical science", "stp.what_is"),
         ("entry requirements for the ptp degree", "stp.entry"),
+        ("how do i join the register of clinical technologists", "stp.what_is"),
+        ("could i drop to 0.5 wte on hsst", "part_time.can_i"),  # the 0.6 floor is only in a detail
+        ("how do i become an iaps examiner", "assessment.examiners"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
@@ -181,6 +184,7 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("i work in edinburgh, can i do hsst", "entry.scotland"),
         ("where do i get the in-service code", "apply.code"),
         ("how much is the hsse fee in pounds", "hsse.fee"),  # its answer gives the amount
+        ("could i do hsst two days a week", "part_time.minimum"),  # its answer gives the floor
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
