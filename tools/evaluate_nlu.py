@@ -52,6 +52,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_thirteenth.yml",
     ROOT / "tests" / "heldout" / "questions_fourteenth.yml",
     ROOT / "tests" / "heldout" / "questions_fifteenth.yml",
+    ROOT / "tests" / "heldout" / "questions_sixteenth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
