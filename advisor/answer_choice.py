@@ -99,7 +99,7 @@ OTHER_PROGRAMMES = (
 UNDER_THE_FLOOR = r"\b0?\.[0-5]\d* ?(wte|fte)\b|\b([12]|one|two) days? a week\b"
 # Becoming an examiner or assessor oneself: the answer on who examines does not say how.
 BECOMING_AN_EXAMINER = (
-    r"\b(becom(e|ing)|volunteer(ing)?( to be)?|apply(ing)? to be)( an?)? (\w+ )?(examiner|assessor)s?\b"
+    r"\b(becom(e|ing)|volunteer(ing)?( to be| as)?|apply(ing)? to be)( an?)? (\w+ )?(examiner|assessor)s?\b"
 )
 MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportion|success rate)\b"
 # Each term on its own: an answer on travel does not answer a question on parking.

@@ -156,6 +156,7 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("how do i join the register of clinical technologists", "stp.what_is"),
         ("could i drop to 0.5 wte on hsst", "part_time.can_i"),  # the 0.6 floor is only in a detail
         ("how do i become an iaps examiner", "assessment.examiners"),
+        ("id like to volunteer as an examiner for the iaps", "assessment.examiners"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
