@@ -54,6 +54,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_fifteenth.yml",
     ROOT / "tests" / "heldout" / "questions_sixteenth.yml",
     ROOT / "tests" / "heldout" / "questions_seventeenth.yml",
+    ROOT / "tests" / "heldout" / "questions_eighteenth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
