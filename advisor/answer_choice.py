@@ -136,6 +136,12 @@ DETAIL_ASKS = tuple(
         # Another programme named (an apprenticeship, the PTP): an answer on the STP or HSST does not answer it.
         *((rf"\b({programme})\b", rf"\b({programme})\b") for programme in OTHER_PROGRAMMES),
         (BECOMING_AN_EXAMINER, BECOMING_AN_EXAMINER),
+        # HSST named and not the STP: an answer on the STP that never names HSST does not answer it (the STP's name is
+        # inside HSST's, "Higher Specialist Scientist Training programme"). Answers that are not about the STP pass.
+        (
+            r"(?s)^(?!.*\bstp\b).*\b(hsst|higher specialist scientist training)\b",
+            r"(?s)\b(hsst|higher specialist)\b|^(?!.*\b(stp|scientist training programme)\b)",
+        ),
         # HSSE named: an answer on HSST's own entry rules ("no fixed number of years") does not answer it.
         (HSSE, r"\bhsse\b|\bequivalence\b"),
     )

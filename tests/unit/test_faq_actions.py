@@ -154,6 +154,7 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("is there an apprenticeship route into clinical science", "stp.what_is"),
         ("entry requirements for the ptp degree", "stp.entry"),
         ("how do i join the register of clinical technologists", "stp.what_is"),
+        ("what is the higher specialist scientist training programme", "stp.what_is"),  # HSST's name holds the STP's
         ("could i drop to 0.5 wte on hsst", "part_time.can_i"),  # the 0.6 floor is only in a detail
         ("how do i become an iaps examiner", "assessment.examiners"),
         ("id like to volunteer as an examiner for the iaps", "assessment.examiners"),
