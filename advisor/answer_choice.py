@@ -133,7 +133,8 @@ DETAIL_ASKS = tuple(
         # A message naming the STP and nothing of HSST, HSSE or the register asks about the STP itself
         # ("when do STP applications open?"): an HSST answer on the same subject does not answer it.
         (r"(?s)^(?!.*\b(hsst|hsse|hssr|higher specialist)\b).*\bstp\b", r"\bstp\b|scientist training programme"),
-        # Another programme named (an apprenticeship, the PTP): an answer on the STP or HSST does not answer it.
+        # Another programme or register named (an apprenticeship, the PTP, the RCT): an answer on the STP or HSST does
+        # not answer it.
         *((rf"\b({programme})\b", rf"\b({programme})\b") for programme in OTHER_PROGRAMMES),
         (BECOMING_AN_EXAMINER, BECOMING_AN_EXAMINER),
         # HSST named and not the STP: an answer on the STP that never names HSST does not answer it (the STP's name is

@@ -270,10 +270,10 @@ def load_questions(
     return questions
 
 
-def read_nation_names(directory: Path) -> dict[str, tuple[str, ...]]:
-    """route_reading.yml's names for each nation (cities, health bodies), the one list of them."""
-    raw = read_yaml(directory / "route_reading.yml")
-    names = raw.get("nation_names") if isinstance(raw, Mapping) else None
+def nation_names_from(route_reading: Any) -> dict[str, tuple[str, ...]]:
+    """The names for each nation (cities, health bodies) in route_reading.yml as read, the one list of them: the
+    answer choice and the route check both take them from here."""
+    names = route_reading.get("nation_names") if isinstance(route_reading, Mapping) else None
     require(isinstance(names, Mapping), "route_reading.yml", "nation_names is missing")
     for nation, typed in names.items():
         require(
@@ -324,5 +324,5 @@ def load_content(directory: Path, today: dt.date) -> Content:
         interface,
         questions,
         review_every,
-        read_nation_names(directory),
+        nation_names_from(read_yaml(directory / "route_reading.yml")),
     )

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from advisor.content_schema import is_number, is_text, one_line, read_yaml, require
-from advisor.faq_content import read_nation_names
+from advisor.faq_content import nation_names_from
 from advisor.route.content import RouteContent
 from advisor.route.profile import (
     EARLIEST_PHD_YEAR,
@@ -586,7 +586,7 @@ def load_reading_content(directory: Path, faq_intents: tuple[str, ...]) -> Readi
     require(
         isinstance(texts, Mapping) and set(READING_TEXTS) <= set(texts), where, f"texts: {', '.join(READING_TEXTS)}"
     )
-    nation_names = read_nation_names(directory)
+    nation_names = nation_names_from(raw)
     require(set(nation_names) == set(NATIONS), where, "nation_names: every nation")
     return ReadingContent(
         threshold=float(nearest["threshold"]),
