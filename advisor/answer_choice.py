@@ -84,15 +84,19 @@ LATIN_LETTER = re.compile(r"[A-Za-z]")
 # message asks (first) and what the answer's question, examples, answer or details must mention for it
 # to be given at once (second); otherwise the message gets "Did you mean", where the near answer is
 # offered, not given as if it answered.
-MONEY = "fees?|costs?|price|charged?|charges|pounds"
+# "Who is in charge of it" asks who runs something, not what it costs.
+MONEY = "fees?|costs?|price|(?<!in )charged?|charges|pounds"
 WHO_HOLDS = r"\b(who is|name of) the (current |new )?(\w+ )?(director|head|chair|lead|dean|chief)"
-HELD_ONLINE = r"in person|online|remote(ly)?|virtual(ly)?"
+# How something is held, not an online system ("which online portfolio system?").
+ONLINE_THINGS = "e-?portfolio|portfolio|system|platform|form|application|account"
+HELD_ONLINE = rf"in person|online(?! ({ONLINE_THINGS}))|remote(ly)?|virtual(ly)?"
 HSSE = r"\bhsse\b|\bhss equivalence\b|\bhigher specialist (scientist )?equivalence\b"
 AMOUNT = r"£|\bpounds\b|\b(actual|exact) (salary|pay|amount)\b|\bsalary figure\b"
 OTHER_PROGRAMMES = (
     "apprenticeships?",
     r"ptp|practitioner training( programme)?",
     r"rct|register of clinical technologists",
+    r"rccp|registration council for clinical physiologists",
 )
 # Less than full time under the guidance's 0.6 WTE ("0.5 wte", "2 days a week"): only an answer that gives the
 # floor answers it; "Possibly", whether part time can be done at all, would read as yes.
@@ -122,7 +126,8 @@ DETAIL_ASKS = tuple(
         # Examiner for each specialty") does not say who holds it.
         (WHO_HOLDS, WHO_HOLDS),
         (r"\b(director|chair|chief executive)\b", r"\b(director|head|chair|lead|dean|chief)\b"),
-        (r"\b(app|password|log ?in)\b", r"\b(app|password|log ?in)\b"),
+        # An app as software ("does onefile have an app?"), not an application ("hcpc reg needed for my hsst app?").
+        (r"\b(an? app|apps|(mobile|phone|onefile|the) app|password|log ?in)\b", r"\b(app|password|log ?in)\b"),
         (r"\b(download|lose access)\b", r"\b(download|access)\b"),
         # "the code my manager gave me": the in-service code's answer, not what HSST is.
         (r"\bcode\b", r"\bcode\b"),
@@ -132,7 +137,12 @@ DETAIL_ASKS = tuple(
         *((rf"\b{term}\b", rf"\b{term}\b") for term in EMPLOYMENT_TERMS),
         # A message naming the STP and nothing of HSST, HSSE or the register asks about the STP itself
         # ("when do STP applications open?"): an HSST answer on the same subject does not answer it.
-        (r"(?s)^(?!.*\b(hsst|hsse|hssr|higher specialist)\b).*\bstp\b", r"\bstp\b|scientist training programme"),
+        # The STP as something done ("registered after finishing the STP") is background, not the subject.
+        (
+            r"(?s)^(?!.*\b(hsst|hsse|hssr|higher specialist)\b)"
+            r"(?!.*\b(after|finish(ed|ing)?|complet(ed|ing)|did|done|since|post)[- ](the |my )?stp\b).*\bstp\b",
+            r"\bstp\b|scientist training programme",
+        ),
         # Another programme or register named (an apprenticeship, the PTP, the RCT): an answer on the STP or HSST does
         # not answer it.
         *((rf"\b({programme})\b", rf"\b({programme})\b") for programme in OTHER_PROGRAMMES),

@@ -154,6 +154,7 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("is there an apprenticeship route into clinical science", "stp.what_is"),
         ("entry requirements for the ptp degree", "stp.entry"),
         ("how do i join the register of clinical technologists", "stp.what_is"),
+        ("how do i get onto the rccp register as a clinical technologist", "stp.what_is"),
         ("what is the higher specialist scientist training programme", "stp.what_is"),  # HSST's name holds the STP's
         ("could i drop to 0.5 wte on hsst", "part_time.can_i"),  # the 0.6 floor is only in a detail
         ("how do i become an iaps examiner", "assessment.examiners"),
@@ -187,6 +188,12 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("where do i get the in-service code", "apply.code"),
         ("how much is the hsse fee in pounds", "hsse.fee"),  # its answer gives the amount
         ("could i do hsst two days a week", "part_time.minimum"),  # its answer gives the floor
+        # Words the detail rules must not misread: an application, not an app; who runs it, not a charge; an online
+        # system, not a viva held online; the STP as background, not the subject.
+        ("hcpc reg required for hsst app?", "entry.registration"),
+        ("hss register - what is it and whos in charge of it", "hssr.what_is"),
+        ("which online portfolio system do trainees use", "workplace.onefile"),
+        ("did the stp in 2019, what registration do i need to apply", "entry.registration"),
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
