@@ -57,6 +57,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_eighteenth.yml",
     ROOT / "tests" / "heldout" / "questions_nineteenth.yml",
     ROOT / "tests" / "heldout" / "questions_twentieth.yml",
+    ROOT / "tests" / "heldout" / "questions_twentyfirst.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
