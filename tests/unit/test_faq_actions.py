@@ -91,6 +91,23 @@ def test_a_clear_best_candidate_is_answered_first_then_details_sources_and_revie
     assert events == [{"event": "slot", "timestamp": None, "name": "last_answer", "value": "hsse.fee"}]
 
 
+@pytest.mark.parametrize(
+    ("ranking", "answered"),
+    [
+        # 0.38 against 0.03 (the topic's intent weighs hsse.fee in, not hssr.fee): far ahead, answered.
+        (ranked(("hsse.fee", 0.40), ("hssr.fee", 0.06)), True),
+        # 0.38 against 0.11: below the answer threshold and not five times the next, so a close call.
+        (ranked(("hsse.fee", 0.40), ("hsse.what_is", 0.12)), False),
+        # 0.31, however far ahead: below the dominant threshold.
+        (ranked(("hsse.fee", 0.33), ("hssr.fee", 0.01)), False),
+    ],
+)
+def test_a_best_candidate_below_the_threshold_is_answered_only_when_far_ahead(ranking, answered):
+    messages, _ = ask("how much does hsse cost", ranking)
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer) is answered
+    assert (messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]) is not answered
+
+
 def test_close_candidates_get_did_you_mean_with_three_questions_and_something_else():
     ranking = ranked(("hsse.fee", 0.3), ("hssr.fee", 0.28), ("stp.equivalence_fee", 0.2), ("mpe.transition", 0.1))
     messages, events = ask("fees?", ranking, intent="nlu_fallback")
