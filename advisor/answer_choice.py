@@ -33,12 +33,12 @@ from advisor.faq_content import Content, QuestionAnswer
 class Settings:
     # Answer straight away when the best candidate scores at least answer_confidence and at
     # least margin times the next one.
-    answer_confidence: float = 0.45
+    answer_confidence: float = 0.50
     margin: float = 1.5
     # Or, below that, when it scores at least dominant_confidence and at least dominant_margin times the next: so far
-    # ahead of every other answer that it is no close call. Chosen on the first runs of the held-out sets, each with
-    # the model it was first tested on (docs/nlu.md, round 15).
-    dominant_confidence: float = 0.35
+    # ahead of every other answer that it is no close call (docs/nlu.md, round 15). Both thresholds were raised with
+    # the selector's sharper confidences (round 16).
+    dominant_confidence: float = 0.40
     dominant_margin: float = 5.0
     # A follow-up (a short message after an answer) is scored as its share among the candidates once the
     # context has weighed in (scored_candidates), another scale from a question's own confidence: its own pair.

@@ -8,7 +8,8 @@ and right, confident wrong answers. The topic prior comes from a stand-in for th
 classifier (a logistic regression over word and character counts and the MiniLM vector,
 trained on data/nlu/ without the fold's held-back texts), as Rasa is not run here.
 
-The held-out questions (tests/heldout/questions.yml) are never read: tuning happens here only.
+The held-out questions (tests/heldout/) are never read here. The n-gram lengths and the encoder's weight are tuned
+here; C and the choice's thresholds were later chosen on held-out sets used as validation (docs/nlu.md).
 
   python tools/evaluate_answers.py            # the shipped settings
   python tools/evaluate_answers.py --tune     # also a grid over the model's settings, then the choice's
