@@ -102,6 +102,8 @@ OTHER_PROGRAMMES = (
     r"ptp|practitioner training( programme)?",
     r"rct|register of clinical technologists",
     r"rccp|registration council for clinical physiologists",
+    # Doctors' training: the ARCP is theirs (HSST's review is the ARP).
+    r"arcp|(junior|resident|foundation) doctors?",
 )
 # Less than full time under the guidance's 0.6 WTE ("0.5 wte", "2 days a week"): only an answer that gives the
 # floor answers it; "Possibly", whether part time can be done at all, would read as yes.
@@ -115,6 +117,22 @@ MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportio
 EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one line)
     "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|parking|relocation|expenses|travel"
 ).split("|")
+# On-call work as the thing asked about (its pay, its rota, whether trainees do it), not as background ("swamped
+# with on-call this term"): no answer covers it.
+ON_CALL = r"\bon[- ]?call (pay|payment|rate|allowance|rota|shifts?|duties|work)\b|\b(do|does|doing) on[- ]?call\b"
+# A count of people on the programme or the register (how many are training, were recruited, applied, are
+# registered): no source gives one. How many are interviewed per post, or sit on a panel, is not asked this way.
+COUNT_OF_PEOPLE = (
+    r"\bhow many (people|ppl|trainees|scientists)( are| were| have been)? (there|currently|training|recruited|"
+    r"start(ed|ing)?|applied|got through|fail(ed)?|in (total|each cohort)|nationally|altogether|"
+    r"on (hsst|the hssr|the (hss |higher specialist (scientist )?)?register))\b|\bnumber of (hsst )?trainees\b"
+)
+COUNT_GIVEN = r"\b\d[\d,]* (trainees|people|registrants|posts)\b"
+# How a department becomes a training centre: the answers speak of the ARP's effect on accreditation, not of how
+# to gain it.
+BECOMING_A_TRAINING_CENTRE = (
+    r"\b(accredit(ed|ation)?|approved?|become|becoming) (as )?(an? )?(hsst |stp )?training (centre|department)s?\b"
+)
 DETAIL_ASKS = tuple(
     (re.compile(asks), re.compile(gives))
     for asks, gives in (
@@ -152,6 +170,9 @@ DETAIL_ASKS = tuple(
         # not answer it.
         *((rf"\b({programme})\b", rf"\b({programme})\b") for programme in OTHER_PROGRAMMES),
         (BECOMING_AN_EXAMINER, BECOMING_AN_EXAMINER),
+        (ON_CALL, ON_CALL),
+        (COUNT_OF_PEOPLE, COUNT_GIVEN),
+        (BECOMING_A_TRAINING_CENTRE, BECOMING_A_TRAINING_CENTRE),
         # HSST named and not the STP: an answer on the STP that never names HSST does not answer it (the STP's name is
         # inside HSST's, "Higher Specialist Scientist Training programme"). Answers that are not about the STP pass.
         (

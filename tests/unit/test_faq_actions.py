@@ -172,6 +172,11 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("entry requirements for the ptp degree", "stp.entry"),
         ("how do i join the register of clinical technologists", "stp.what_is"),
         ("how do i get onto the rccp register as a clinical technologist", "stp.what_is"),
+        ("what is the on-call payment rate for a clinical scientist", "pay.consultant_band"),
+        ("do hsst trainees do on call", "workplace.supernumerary"),
+        ("roughly how many people are training on hsst right now", "apply.coverage"),
+        ("how does a lab get accredited as a training centre", "stp.what_is"),
+        ("how does the arcp work for junior doctors", "assessment.by_theme"),
         ("what is the higher specialist scientist training programme", "stp.what_is"),  # HSST's name holds the STP's
         ("could i drop to 0.5 wte on hsst", "part_time.can_i"),  # the 0.6 floor is only in a detail
         ("how do i become an iaps examiner", "assessment.examiners"),
@@ -211,6 +216,9 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("hss register - what is it and whos in charge of it", "hssr.what_is"),
         ("which online portfolio system do trainees use", "workplace.onefile"),
         ("did the stp in 2019, what registration do i need to apply", "entry.registration"),
+        # On-call as background, and how many are interviewed per post, are not the asks the rules hold back.
+        ("swamped with on-call this term, do i really have to do the arp", "arp.compulsory"),
+        ("how many people get interviewed per post", "apply.shortlisting"),
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
