@@ -104,6 +104,7 @@ OTHER_PROGRAMMES = (
     r"rccp|registration council for clinical physiologists",
     # Doctors' training: the ARCP is theirs (HSST's review is the ARP).
     r"arcp|(junior|resident|foundation) doctors?",
+    r"gp (specialty |speciality )?train(ing|ees?)|general practice training",
 )
 # Less than full time under the guidance's 0.6 WTE ("0.5 wte", "2 days a week"): only an answer that gives the
 # floor answers it; "Possibly", whether part time can be done at all, would read as yes.
@@ -133,6 +134,21 @@ COUNT_GIVEN = r"\b\d[\d,]* (trainees|people|registrants|posts)\b"
 BECOMING_A_TRAINING_CENTRE = (
     r"\b(accredit(ed|ation)?|approved?|become|becoming) (as )?(an? )?(hsst |stp )?training (centre|department)s?\b"
 )
+# How long an exam, paper, viva or interview lasts ("how long is the FRCPath Part 1 exam"): only an answer that gives a
+# time in minutes or hours answers it (the IAPS's parts, the interview's stations). How long results take is not asked
+# this way.
+EXAM_LENGTH = (
+    r"\bhow long (is|are|does|do|will) (the |each |an? |my )?(\w+ ){0,4}"
+    r"(exams?|papers?|vivas?|interviews?)\b(?! results?)"
+)
+# A section of the doctorate named by its letter ("what's in section b"): an answer that names another section and
+# not this one does not answer it. Each letter on its own; answers naming no section pass (the MPE modules "in
+# Section B" as background).
+SECTION_LETTERS = "abcd"
+SECTIONS = tuple(
+    (rf"\b(section|part) {letter}\b", rf"(?s)\b(section|part) {letter}\b|^(?!.*\b(section|part) [{SECTION_LETTERS}]\b)")
+    for letter in SECTION_LETTERS
+)
 DETAIL_ASKS = tuple(
     (re.compile(asks), re.compile(gives))
     for asks, gives in (
@@ -143,7 +159,12 @@ DETAIL_ASKS = tuple(
         (AMOUNT, rf"{AMOUNT}|\bfree\b"),
         (r"\bpay award\b", r"\bpay award\b"),
         (MARKS, MARKS),
-        (r"\b(word|page|character) (limit|count)\b|\blimit on\b", r"\b(limit|count)\b"),
+        # A word or page limit is given only as one ("can my thesis count" is not a word count).
+        (
+            r"\b(word|page|character) (limit|count)\b",
+            r"\b(word|page|character)s? (limit|count)s?\b|\b\d[\d,]* (words|pages)\b",
+        ),
+        (r"\blimit on\b", r"\b(limit|count)\b"),
         (r"\b\d+ ?mins?\b|\bminutes\b", r"\b(mins?|minutes|hours?)\b"),
         # Who holds an office now: only an answer asked that way gives it. Mentioning the office ("a Lead
         # Examiner for each specialty") does not say who holds it.
@@ -173,6 +194,8 @@ DETAIL_ASKS = tuple(
         (ON_CALL, ON_CALL),
         (COUNT_OF_PEOPLE, COUNT_GIVEN),
         (BECOMING_A_TRAINING_CENTRE, BECOMING_A_TRAINING_CENTRE),
+        (EXAM_LENGTH, r"\b(minutes|mins?|hours?)\b"),
+        *SECTIONS,
         # HSST named and not the STP: an answer on the STP that never names HSST does not answer it (the STP's name is
         # inside HSST's, "Higher Specialist Scientist Training programme"). Answers that are not about the STP pass.
         (

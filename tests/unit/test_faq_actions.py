@@ -181,6 +181,10 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("could i drop to 0.5 wte on hsst", "part_time.can_i"),  # the 0.6 floor is only in a detail
         ("how do i become an iaps examiner", "assessment.examiners"),
         ("id like to volunteer as an examiner for the iaps", "assessment.examiners"),
+        ("how long does the frcpath part 2 oral exam last", "assessment.frcpath"),  # no time given
+        ("is there a word limit on the dclinsci thesis", "structure.reuse_research"),  # "count towards" is not one
+        ("so what happens in section c then", "structure.section_a"),  # another section's answer
+        ("how would i get into gp specialty training", "apply.where"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
@@ -219,6 +223,12 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         # On-call as background, and how many are interviewed per post, are not the asks the rules hold back.
         ("swamped with on-call this term, do i really have to do the arp", "arp.compulsory"),
         ("how many people get interviewed per post", "apply.shortlisting"),
+        # An exam's length where the answer gives minutes; how long results take is not an exam's length. A section
+        # named as background, where the answer names no section; the section's own answer.
+        ("how long is the unseen paper part of the iaps", "assessment.iaps_parts"),
+        ("how long does it take for iaps results to come out", "assessment.results"),
+        ("doing my mpe modules in section b, will i be an mpe when i finish", "mpe.from_hsst"),
+        ("what do we study in section b", "structure.section_b"),
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
