@@ -105,6 +105,8 @@ OTHER_PROGRAMMES = (
     # Doctors' training: the ARCP is theirs (HSST's review is the ARP).
     r"arcp|(junior|resident|foundation) doctors?",
     r"gp (specialty |speciality )?train(ing|ees?)|general practice training",
+    # The Republic of Ireland's regulator: the answers speak of the UK's nations only.
+    r"coru",
 )
 # Less than full time under the guidance's 0.6 WTE ("0.5 wte", "2 days a week"): only an answer that gives the
 # floor answers it; "Possibly", whether part time can be done at all, would read as yes.

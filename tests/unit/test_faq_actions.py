@@ -185,6 +185,7 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("is there a word limit on the dclinsci thesis", "structure.reuse_research"),  # "count towards" is not one
         ("so what happens in section c then", "structure.section_a"),  # another section's answer
         ("how would i get into gp specialty training", "apply.where"),
+        ("can i register with coru in ireland after hsst", "entry.northern_ireland"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
