@@ -64,6 +64,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_twentyfifth.yml",
     ROOT / "tests" / "heldout" / "questions_twentysixth.yml",
     ROOT / "tests" / "heldout" / "questions_twentyseventh.yml",
+    ROOT / "tests" / "heldout" / "questions_twentyeighth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
