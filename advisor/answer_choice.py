@@ -118,7 +118,8 @@ BECOMING_AN_EXAMINER = (
 MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportion|success rate)\b"
 # Each term on its own: an answer on travel does not answer a question on parking.
 EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one line)
-    "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|parking|relocation|expenses|travel"
+    "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|park(ing)?|relocation|expenses|"
+    "travel"
 ).split("|")
 # On-call work as the thing asked about (its pay, its rota, whether trainees do it), not as background ("swamped
 # with on-call this term"): no answer covers it.
@@ -126,8 +127,9 @@ ON_CALL = r"\bon[- ]?call (pay|payment|rate|allowance|rota|shifts?|duties|work)\
 # A count of people on the programme or the register (how many are training, were recruited, applied, are
 # registered): no source gives one. How many are interviewed per post, or sit on a panel, is not asked this way.
 COUNT_OF_PEOPLE = (
-    r"\bhow many (people|ppl|trainees|scientists)( are| were| have been)? (there|currently|training|recruited|"
-    r"start(ed|ing)?|applied|got through|fail(ed)?|in (total|each cohort)|nationally|altogether|"
+    r"\bhow many (hsst |stp )?(people|ppl|trainees|scientists)( are| were| have been)? "
+    r"(there|currently|training|recruited|start(ed|ing)?|applied|got through|fail(ed)?|in (total|each cohort)|"
+    r"nationally|altogether|"
     r"on (hsst|the hssr|the (hss |higher specialist (scientist )?)?register))\b|\bnumber of (hsst )?trainees\b"
 )
 COUNT_GIVEN = r"\b\d[\d,]* (trainees|people|registrants|posts)\b"

@@ -175,6 +175,7 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("what is the on-call payment rate for a clinical scientist", "pay.consultant_band"),
         ("do hsst trainees do on call", "workplace.supernumerary"),
         ("roughly how many people are training on hsst right now", "apply.coverage"),
+        ("how many hsst trainees are there in wales and england", "apply.coverage"),
         ("how does a lab get accredited as a training centre", "stp.what_is"),
         ("how does the arcp work for junior doctors", "assessment.by_theme"),
         ("what is the higher specialist scientist training programme", "stp.what_is"),  # HSST's name holds the STP's
@@ -186,6 +187,7 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("so what happens in section c then", "structure.section_a"),  # another section's answer
         ("how would i get into gp specialty training", "apply.where"),
         ("can i register with coru in ireland after hsst", "entry.northern_ireland"),
+        ("is there anywhere to park at the university on teaching days", "doctorate.teaching_days"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
