@@ -65,6 +65,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_twentysixth.yml",
     ROOT / "tests" / "heldout" / "questions_twentyseventh.yml",
     ROOT / "tests" / "heldout" / "questions_twentyeighth.yml",
+    ROOT / "tests" / "heldout" / "questions_twentyninth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
