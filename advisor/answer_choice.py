@@ -104,6 +104,7 @@ OTHER_PROGRAMMES = (
     r"rccp|registration council for clinical physiologists",
     # Doctors' training: the ARCP is theirs (HSST's review is the ARP).
     r"arcp|(junior|resident|foundation) doctors?",
+    # GPs' own training.
     r"gp (specialty |speciality )?train(ing|ees?)|general practice training",
     # The Republic of Ireland's regulator: the answers speak of the UK's nations only.
     r"coru",
@@ -117,7 +118,7 @@ BECOMING_AN_EXAMINER = (
 )
 MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportion|success rate)\b"
 # Each term on its own: an answer on travel does not answer a question on parking.
-EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one line)
+EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one string)
     "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|park(ing)?|relocation|expenses|"
     "travel"
 ).split("|")
@@ -138,8 +139,10 @@ COUNT_GIVEN = r"\b\d[\d,]* (trainees|people|registrants|posts)\b"
 BECOMING_A_TRAINING_CENTRE = (
     r"\b(accredit(ed|ation)?|approved?|become|becoming) (as )?(an? )?(hsst |stp )?training (centre|department)s?\b"
 )
+# A time given in minutes or hours: what answers a length asked in minutes, or an exam's length (EXAM_LENGTH).
+TIME_GIVEN = r"\b(mins?|minutes|hours?)\b"
 # How long an exam, paper, viva or interview lasts ("how long is the FRCPath Part 1 exam"): only an answer that gives a
-# time in minutes or hours answers it (the IAPS's parts, the interview's stations). How long results take is not asked
+# time (TIME_GIVEN) answers it (the IAPS's parts, the interview's stations). How long results take is not asked
 # this way.
 EXAM_LENGTH = (
     r"\bhow long (is|are|does|do|will) (the |each |an? |my )?(\w+ ){0,4}"
@@ -169,7 +172,7 @@ DETAIL_ASKS = tuple(
             r"\b(word|page|character)s? (limit|count)s?\b|\b\d[\d,]* (words|pages)\b",
         ),
         (r"\blimit on\b", r"\b(limit|count)\b"),
-        (r"\b\d+ ?mins?\b|\bminutes\b", r"\b(mins?|minutes|hours?)\b"),
+        (r"\b\d+ ?mins?\b|\bminutes\b", TIME_GIVEN),
         # Who holds an office now: only an answer asked that way gives it. Mentioning the office ("a Lead
         # Examiner for each specialty") does not say who holds it.
         (WHO_HOLDS, WHO_HOLDS),
@@ -198,7 +201,7 @@ DETAIL_ASKS = tuple(
         (ON_CALL, ON_CALL),
         (COUNT_OF_PEOPLE, COUNT_GIVEN),
         (BECOMING_A_TRAINING_CENTRE, BECOMING_A_TRAINING_CENTRE),
-        (EXAM_LENGTH, r"\b(minutes|mins?|hours?)\b"),
+        (EXAM_LENGTH, TIME_GIVEN),
         *SECTIONS,
         # HSST named and not the STP: an answer on the STP that never names HSST does not answer it (the STP's name is
         # inside HSST's, "Higher Specialist Scientist Training programme"). Answers that are not about the STP pass.
