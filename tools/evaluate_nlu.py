@@ -66,6 +66,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_twentyseventh.yml",
     ROOT / "tests" / "heldout" / "questions_twentyeighth.yml",
     ROOT / "tests" / "heldout" / "questions_twentyninth.yml",
+    ROOT / "tests" / "heldout" / "questions_thirtieth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
