@@ -108,6 +108,15 @@ OTHER_PROGRAMMES = (
     r"gp (specialty |speciality )?train(ing|ees?)|general practice training",
     # The Republic of Ireland's regulator: the answers speak of the UK's nations only.
     r"coru",
+    # Other professions and their training ("an HSST for pharmacists?", "dental core training dates"): the answers
+    # are about healthcare scientists. Every held-out question naming one so far has no answer.
+    r"nurs(e|es|ing)|nmc|midwi(fe|ves)|advanced clinical practi(ce|tioners?)|acps?",
+    r"pharmacists?|pharmacy",
+    r"radiographers?|sonographers?|paramedics?|physiotherapists?|psychologists?",
+    r"dentists?|dental (core |foundation |specialty )?train(ing|ees?)",
+    r"physician associates?",
+    # Other courses: the radiation protection supervisor's, the accredited scientific practice programme.
+    r"radiation protection supervisors?|accredited scientific practice",
 )
 # Less than full time under the guidance's 0.6 WTE ("0.5 wte", "2 days a week"): only an answer that gives the
 # floor answers it; "Possibly", whether part time can be done at all, would read as yes.
@@ -120,11 +129,14 @@ MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportio
 # Each term on its own: an answer on travel does not answer a question on parking.
 EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one string)
     "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|park(ing)?|relocation|expenses|"
-    "travel"
+    "travel|dbs|occupational health"
 ).split("|")
-# On-call work as the thing asked about (its pay, its rota, whether trainees do it), not as background ("swamped
-# with on-call this term"): no answer covers it.
-ON_CALL = r"\bon[- ]?call (pay|payment|rate|allowance|rota|shifts?|duties|work)\b|\b(do|does|doing) on[- ]?call\b"
+# On-call or out-of-hours work as the thing asked about (its pay, its rota, whether trainees do it), not as background
+# ("swamped with on-call this term"): no answer covers it.
+ON_CALL = (
+    r"\b(on[- ]?call|out[- ]of[- ]hours) (pay|payments?|rates?|allowances?|rotas?|shifts?|duties|work)\b"
+    r"|\b(do|does|doing) on[- ]?call\b"
+)
 # A count of people on the programme or the register (how many are training, were recruited, applied, are
 # registered): no source gives one. How many are interviewed per post, or sit on a panel, is not asked this way.
 COUNT_OF_PEOPLE = (
@@ -156,6 +168,14 @@ SECTIONS = tuple(
     (rf"\b(section|part) {letter}\b", rf"(?s)\b(section|part) {letter}\b|^(?!.*\b(section|part) [{SECTION_LETTERS}]\b)")
     for letter in SECTION_LETTERS
 )
+# The doctorate's viva or its examiners ("who examines the DClinSci viva?"): the answers on the IAPS panel do not
+# answer it; only an answer that speaks of the doctorate's viva does (the year after the end date is for "the viva,
+# corrections and resits").
+DOCTORATE_VIVA = (
+    r"\b(dclinsci|thesis|doctorate|doctoral|research) vivas?\b|\bvivas? (for|of|on) (the |my |your )?"
+    r"(dclinsci|thesis|doctorate|research)\b|\b(internal|external) examiners?\b"
+)
+DOCTORATE_VIVA_GIVEN = rf"{DOCTORATE_VIVA}|\bviva(,| and) corrections\b"
 DETAIL_ASKS = tuple(
     (re.compile(asks), re.compile(gives))
     for asks, gives in (
@@ -202,6 +222,7 @@ DETAIL_ASKS = tuple(
         (COUNT_OF_PEOPLE, COUNT_GIVEN),
         (BECOMING_A_TRAINING_CENTRE, BECOMING_A_TRAINING_CENTRE),
         (EXAM_LENGTH, TIME_GIVEN),
+        (DOCTORATE_VIVA, DOCTORATE_VIVA_GIVEN),
         *SECTIONS,
         # HSST named and not the STP: an answer on the STP that never names HSST does not answer it (the STP's name is
         # inside HSST's, "Higher Specialist Scientist Training programme"). Answers that are not about the STP pass.

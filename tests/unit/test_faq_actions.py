@@ -188,6 +188,18 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("how would i get into gp specialty training", "apply.where"),
         ("can i register with coru in ireland after hsst", "entry.northern_ireland"),
         ("is there anywhere to park at the university on teaching days", "doctorate.teaching_days"),
+        # Other professions and courses (round 21).
+        ("is there something like hsst for pharmacists", "hsst.consultant_without_hsst"),
+        ("is there an equivalent of hsst for nurses", "hsst.consultant_without_hsst"),
+        ("dental core training recruitment dates?", "apply.dates"),
+        ("how long is the physician associate course", "structure.length"),
+        ("what does the radiation protection supervisor course involve", "mpe.rpa"),
+        ("what is the accredited scientific practice programme", "stp.what_is"),
+        ("do i need a new dbs check if i move trust for hsst", "apply.change_specialism"),
+        ("do hsst trainees get on-call payments", "workplace.supernumerary"),
+        ("is out-of-hours work paid extra on hsst", "workplace.supernumerary"),
+        ("who examines the dclinsci viva", "assessment.examiners"),
+        ("are there external examiners for the thesis", "assessment.examiners"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
@@ -232,6 +244,8 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("how long does it take for iaps results to come out", "assessment.results"),
         ("doing my mpe modules in section b, will i be an mpe when i finish", "mpe.from_hsst"),
         ("what do we study in section b", "structure.section_b"),
+        # The doctorate's viva where the answer speaks of it: the year after the end date (round 21).
+        ("when does the dclinsci viva happen, is it after my end date", "part_time.end_vs_deadline"),
     ],
 )
 def test_a_detail_the_best_answer_gives_is_answered_at_once(text, best):
