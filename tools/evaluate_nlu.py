@@ -68,6 +68,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_twentyninth.yml",
     ROOT / "tests" / "heldout" / "questions_thirtieth.yml",
     ROOT / "tests" / "heldout" / "questions_thirtyfirst.yml",
+    ROOT / "tests" / "heldout" / "questions_thirtysecond.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
