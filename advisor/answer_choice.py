@@ -133,9 +133,13 @@ EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one string)
 ).split("|")
 # On-call or out-of-hours work as the thing asked about (its pay, its rota, whether trainees do it), not as background
 # ("swamped with on-call this term"): no answer covers it.
+ON_CALL_WORK = r"\b(on[- ]?call|out[- ]of[- ]hours)\b"
+PAY_WORDS = r"\b(pay|paid|payments?|rates?|allowances?|money)\b"
 ON_CALL = (
     r"\b(on[- ]?call|out[- ]of[- ]hours) (pay|payments?|rates?|allowances?|rotas?|shifts?|duties|work)\b"
     r"|\b(do|does|doing) on[- ]?call\b"
+    # Its pay in any order ("how much are clinical scientists paid for on call").
+    rf"|{ON_CALL_WORK}[\s\S]*{PAY_WORDS}|{PAY_WORDS}[\s\S]*{ON_CALL_WORK}"
 )
 # A count of people on the programme or the register (how many are training, were recruited, applied, are
 # registered): no source gives one. How many are interviewed per post, or sit on a panel, is not asked this way.

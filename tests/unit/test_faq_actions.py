@@ -200,6 +200,9 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("is out-of-hours work paid extra on hsst", "workplace.supernumerary"),
         ("who examines the dclinsci viva", "assessment.examiners"),
         ("are there external examiners for the thesis", "assessment.examiners"),
+        # On-call pay asked in any order (round 22).
+        ("how much do clinical scientists get paid for on call", "pay.consultant_band"),
+        ("what money do you get for out of hours", "pay.band"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
@@ -237,6 +240,7 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("did the stp in 2019, what registration do i need to apply", "entry.registration"),
         # On-call as background, and how many are interviewed per post, are not the asks the rules hold back.
         ("swamped with on-call this term, do i really have to do the arp", "arp.compulsory"),
+        ("i do a lot of on-call, can i still do hsst part time", "part_time.can_i"),
         ("how many people get interviewed per post", "apply.shortlisting"),
         # An exam's length where the answer gives minutes; how long results take is not an exam's length. A section
         # named as background, where the answer names no section; the section's own answer.
