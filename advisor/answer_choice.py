@@ -129,7 +129,10 @@ MARKS = r"\b(pass mark|pass rate|marks?|marked|score|scored|percentage|proportio
 # Each term on its own: an answer on travel does not answer a question on parking.
 EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one string)
     "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|park(ing)?|relocation|expenses|"
-    "travel|dbs|occupational health"
+    "travel|dbs|occupational health|"
+    # An employer's own processes: probation, grievances, redundancy, a trust merger.
+    "probation\\w*|grievances?|disciplinary|redundan\\w*|tupe|notice period|whistle-?blow\\w*|bullying|job evaluation|"
+    "merger|merging"
 ).split("|")
 # On-call or out-of-hours work as the thing asked about (its pay, its rota, whether trainees do it), not as background
 # ("swamped with on-call this term"): no answer covers it.

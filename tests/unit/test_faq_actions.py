@@ -203,6 +203,11 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         # On-call pay asked in any order (round 22).
         ("how much do clinical scientists get paid for on call", "pay.consultant_band"),
         ("what money do you get for out of hours", "pay.band"),
+        # An employer's own processes (round 23).
+        ("is there a probation period on a direct entry contract", "pay.direct_entry_contract"),
+        ("my trust is merging with another, what happens to my hsst post", "hsst.job_after"),
+        ("how do i raise a grievance about my supervisor", "human.nshcs"),
+        ("would i be protected from redundancy as an hsst trainee", "hsst.job_after"),
     ],
 )
 def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answer(text, best):
