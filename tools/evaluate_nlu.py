@@ -69,6 +69,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_thirtieth.yml",
     ROOT / "tests" / "heldout" / "questions_thirtyfirst.yml",
     ROOT / "tests" / "heldout" / "questions_thirtysecond.yml",
+    ROOT / "tests" / "heldout" / "questions_thirtythird.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
