@@ -131,7 +131,7 @@ EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one string)
     "annual leave|holidays?|pension|locum|bank shifts?|overtime|visas?|sponsorship|park(ing)?|relocation|expenses|"
     "travel|dbs|occupational health|"
     # An employer's own processes: probation, grievances, redundancy, a trust merger.
-    "probation\\w*|grievances?|disciplinary|redundan\\w*|tupe|notice period|whistle-?blow\\w*|bullying|job evaluation|"
+    r"probation\w*|grievances?|disciplinary|redundan\w*|tupe|notice period|whistle-?blow\w*|bullying|job evaluation|"
     "merger|merging"
 ).split("|")
 # On-call or out-of-hours work as the thing asked about (its pay, its rota, whether trainees do it), not as background
@@ -139,9 +139,8 @@ EMPLOYMENT_TERMS = (  # noqa: SIM905 (a term list reads best as one string)
 ON_CALL_WORK = r"\b(on[- ]?call|out[- ]of[- ]hours)\b"
 PAY_WORDS = r"\b(pay|paid|payments?|rates?|allowances?|money)\b"
 ON_CALL = (
-    r"\b(on[- ]?call|out[- ]of[- ]hours) (pay|payments?|rates?|allowances?|rotas?|shifts?|duties|work)\b"
-    r"|\b(do|does|doing) on[- ]?call\b"
-    # Its pay in any order ("how much are clinical scientists paid for on call").
+    rf"{ON_CALL_WORK} (rotas?|shifts?|duties|work)\b|\b(do|does|doing) on[- ]?call\b"
+    # Its pay in any order ("on-call payments", "how much are clinical scientists paid for on call").
     rf"|{ON_CALL_WORK}[\s\S]*{PAY_WORDS}|{PAY_WORDS}[\s\S]*{ON_CALL_WORK}"
 )
 # A count of people on the programme or the register (how many are training, were recruited, applied, are
