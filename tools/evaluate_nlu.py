@@ -70,6 +70,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_thirtyfirst.yml",
     ROOT / "tests" / "heldout" / "questions_thirtysecond.yml",
     ROOT / "tests" / "heldout" / "questions_thirtythird.yml",
+    ROOT / "tests" / "heldout" / "questions_thirtyfourth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
@@ -155,10 +156,16 @@ def shipped_content():
 
 def heldout_questions(path: Path) -> list[dict]:
     """A held-out set's questions. An expected answer since merged into another (content's `replaces`)
-    is read as the answer that replaced it, so the set stays as it was written."""
+    is read as the answer that replaced it, so the set stays as it was written. `also` (optional, from the
+    thirty-fourth set on) lists other answers whose direct answer also answers the question, labelled blind
+    when the question was written; it is reported beside the strict figures and never replaces them."""
     replaced = shipped_content().replaced
     return [
-        {**item, "answer": replaced.get(item["answer"], item["answer"])}
+        {
+            **item,
+            "answer": replaced.get(item["answer"], item["answer"]),
+            "also": [replaced.get(answer_id, answer_id) for answer_id in item.get("also", [])],
+        }
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     ]
 
@@ -225,6 +232,8 @@ def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
     answered = [row for row in answerable if row["choice"].kind == "answer"]
     right = sum(row["choice"].answer_id == row["answer"] for row in answered)
     wrong = [row for row in rows if row["choice"].kind == "answer" and row["choice"].answer_id != row["answer"]]
+    # Wrong by the expected answer, but an answer the set's writer also accepted for the question.
+    also_right = [row for row in wrong if row["choice"].answer_id in row.get("also", ())]
     asked = [row for row in answerable if row["choice"].kind == "did_you_mean"]
     asked_right = sum(row["answer"] in row["choice"].candidates for row in asked)
     topics = sum(row["choice"].kind == "topics" for row in answerable)
@@ -251,6 +260,7 @@ def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
         f"| topic list | {topics / n:.1%} ({topics}/{n}) |",
         f"| another intent's reply (out of scope, a greeting...) | {other / n:.1%} ({other}/{n}) |",
         f"| confident wrong answers (all {len(rows)} questions) | {len(wrong) / len(rows):.1%} ({len(wrong)}) |",
+        f"| of those, an answer the set also accepts (`also`) | {len(also_right)} |",
         f"| no-answer questions declined or asked | {declined}/{len(unanswerable)} |",
         f"| answer-first: expected answer in the first {ANSWER_FIRST_CHARS} characters | {first_ok / n:.1%} |",
         f"| median first message (characters) | {statistics.median(first_lengths):.0f} |",
@@ -259,7 +269,11 @@ def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
         *(f"- {expected} -> {got} ({count})" for (expected, got), count in confusion.most_common()),
         "",
         "Confident wrong answers:",
-        *(f"- {row['text']!r}: expected {row['answer']}, answered {row['choice'].answer_id}" for row in wrong),
+        *(
+            f"- {row['text']!r}: expected {row['answer']}, answered {row['choice'].answer_id}"
+            + (" (also accepted)" if row["choice"].answer_id in row.get("also", ()) else "")
+            for row in wrong
+        ),
         "",
         "Answerable questions another intent's reply took:",
         *(f"- {row['text']!r}: {row['reply']}" for row in answerable if row["choice"].kind == NOT_ANSWERED),

@@ -111,6 +111,10 @@ def test_heldout_questions_name_existing_answers_and_are_enough(heldout_question
     assert any(q["answer"] is None for q in heldout_questions)
     # An answer merged into another (`replaces`) still names the answer that replaced it.
     assert [q["answer"] for q in heldout_questions if q["answer"] and content.question_for(q["answer"]) is None] == []
+    # `also` names other existing answers, and only for a question that has an expected answer.
+    also = [(q["answer"], other) for q in heldout_questions for other in q.get("also", [])]
+    unfit = [(answer, other) for answer, other in also if answer in (None, other) or not content.question_for(other)]
+    assert unfit == []
 
 
 def test_heldout_questions_are_not_in_training_data_or_answer_examples(training, heldout_questions, answer_texts):
