@@ -24,7 +24,7 @@ MODEL := models/advisor.tar.gz
 WEB_PACKAGES := web/node_modules/.package-lock.json
 WEB_BUNDLE := web/dist/advisor-widget.js
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*/*.yml) $(SPACY_PIPELINE) $(ENCODER) \
-  $(wildcard rasa_server/nlu/*.py) $(wildcard content/questions/*.yml)
+  $(wildcard rasa_server/nlu/*.py) $(wildcard content/questions/*.yml) content/not_answered.yml
 
 .PHONY: help setup spacy encoder model web run shell purge report report-bench content-status bench test unit system-deps lint format validate \
   test-stories pytest test-web screenshots evaluate evaluate-reading clean

@@ -15,7 +15,8 @@ HSST part time?" has two close candidates, and 2 times the next sends it to "Did
 keeps 0.40 / 1.25: its scores are shares after the context has weighed in, and at 0.45 / 1.5 the short
 follow-ups ("and the register?" after the HSSE fee) went to "Did you mean"; docs/nlu.md.
 A clear best candidate is still not given when the message asks for a kind of detail its words never
-mention (DETAIL_ASKS: a fee, a pass mark, annual leave...): it is offered under "Did you mean" instead.
+mention (DETAIL_ASKS: a fee, a pass mark, annual leave...): it is offered under "Did you mean" instead, and so it
+is when the message is much nearer a question no answer fits than any phrasing of it (OUT_OF_SCOPE_LEAD).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class Settings:
     # context has weighed in (scored_candidates), another scale from a question's own confidence: its own pair.
     follow_up_answer_confidence: float = 0.40
     follow_up_margin: float = 1.25
+    # A clear best candidate is still offered under "Did you mean" when the message is this much nearer (MiniLM
+    # cosine) an out-of-scope example than any phrasing of that answer (rasa_server/nlu/example_neighbours.py;
+    # docs/nlu.md, round 24). Not for a follow-up, whose few words are near nothing in particular.
+    out_of_scope_lead: float = 0.10
     # Below this nothing is near: list the topics instead of offering guesses.
     near_confidence: float = 0.08
     # How much the topic intent's confidence weighs in: an answer under the topic the intent
@@ -60,6 +65,9 @@ class Settings:
 
 SETTINGS = Settings()
 DID_YOU_MEAN = 3
+# The answer ranking entry's field the selector sets (rasa_server/nlu/example_neighbours.py): the message's cosine
+# to its nearest out-of-scope example minus its cosine to the answer's nearest phrasing.
+OUT_OF_SCOPE_LEAD = "out_of_scope_lead"
 # Words that make a short message lean on what was said before it.
 FOLLOW_UP_CUE = re.compile(
     r"^\s*(and|also|but|so|plus|what about|how about)\b|\b(it|its|it's|that|this|they|them|those|there)\b", re.I
@@ -344,6 +352,13 @@ def gives_the_detail_asked(answer: QuestionAnswer, text: str, content: Content) 
     )
 
 
+def nearer_out_of_scope(ranking: Sequence[Mapping[str, Any]], answer_id: str, settings: Settings = SETTINGS) -> bool:
+    """True when the selector found the message nearer an out-of-scope example than any phrasing of the answer, by
+    at least settings.out_of_scope_lead (a ranking without the field, from an older model, never is)."""
+    lead = next((entry.get(OUT_OF_SCOPE_LEAD) for entry in ranking if entry.get("id") == answer_id), None)
+    return lead is not None and float(lead) > settings.out_of_scope_lead
+
+
 def choose(
     ranking: Sequence[Mapping[str, Any]],
     content: Content,
@@ -363,13 +378,18 @@ def choose(
         return Choice("topics")
     (best, best_score), *rest = candidates
     runner_up = rest[0][1] if rest else 0.0
+    follow_up = reads_as_follow_up(content, last_answer, text, settings)
     confidence, margin = (
         (settings.follow_up_answer_confidence, settings.follow_up_margin)
-        if reads_as_follow_up(content, last_answer, text, settings)
+        if follow_up
         else (settings.answer_confidence, settings.margin)
     )
     clear = best_score >= confidence and best_score >= margin * runner_up
     dominant = best_score >= settings.dominant_confidence and best_score >= settings.dominant_margin * runner_up
-    if (clear or dominant) and gives_the_detail_asked(content.questions[best], text, content):
+    if (
+        (clear or dominant)
+        and gives_the_detail_asked(content.questions[best], text, content)
+        and (follow_up or not nearer_out_of_scope(ranking, best, settings))
+    ):
         return Choice("answer", answer_id=best)
     return Choice("did_you_mean", candidates=tuple(answer_id for answer_id, _ in candidates[:DID_YOU_MEAN]))

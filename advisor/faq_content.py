@@ -66,6 +66,7 @@ MAX_DETAILS = 3
 MIN_EXAMPLES = 4
 QUESTIONS_DIR = "questions"
 SOURCES_FILE = "sources.yml"
+NOT_ANSWERED_FILE = "not_answered.yml"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,9 @@ class Content:
     # Nation -> the names people type for it (route_reading.yml): answer_choice reads a question about
     # another nation ("a consultant post in Swansea") by them, as the route check reads where someone works.
     nation_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Questions near an answer's subject that no answer gives (not_answered.yml): the answer selector holds a
+    # clear answer back when a message is much nearer one of them than any phrasing of that answer.
+    not_answered: tuple[str, ...] = ()
 
     def answer_for(self, intent: str | None) -> Answer | None:
         return self.answers.get(intent or "")
@@ -284,6 +288,24 @@ def nation_names_from(route_reading: Any) -> dict[str, tuple[str, ...]]:
     return {str(nation): tuple(str(name).lower() for name in typed) for nation, typed in names.items()}
 
 
+def not_answered_from(raw: Any, questions: Mapping[str, QuestionAnswer]) -> tuple[str, ...]:
+    """not_answered.yml's questions, each a text that is no answer's question or example (case and spacing aside:
+    the same text on both sides would pull the answer and hold it back at once)."""
+    texts = raw.get("questions") if isinstance(raw, Mapping) else None
+    require(
+        isinstance(texts, list) and all(is_text(text) for text in texts), NOT_ANSWERED_FILE, "questions must list texts"
+    )
+    asked = {
+        one_line(text).lower(): answer.id
+        for answer in questions.values()
+        for text in (answer.question, *answer.examples)
+    }
+    for text in texts:
+        same = asked.get(one_line(text).lower())
+        require(same is None, NOT_ANSWERED_FILE, f"{text!r} is also a phrasing of {same}")
+    return tuple(one_line(text) for text in texts)
+
+
 def load_content(directory: Path, today: dt.date) -> Content:
     """Read and check the answers and shared content in `directory`; raises ContentError naming the first problem."""
     domains_raw = read_yaml(directory / "official_domains.yml")
@@ -325,4 +347,5 @@ def load_content(directory: Path, today: dt.date) -> Content:
         questions,
         review_every,
         nation_names_from(read_yaml(directory / "route_reading.yml")),
+        not_answered_from(read_yaml(directory / NOT_ANSWERED_FILE), questions),
     )

@@ -11,6 +11,8 @@ mean...", or list the topics (advisor/answer_choice.py).
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -21,12 +23,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from advisor.answer_choice import is_short
+from advisor.answer_choice import OUT_OF_SCOPE_LEAD, is_short
+from advisor.faq_content import NOT_ANSWERED_FILE, load_content
 from rasa_server.nlu.answer_model import ENCODER_WEIGHT, SETTINGS, AnswerModel, training_examples
+from rasa_server.nlu.example_neighbours import ExampleNeighbours
 from rasa_server.nlu.featurizer import SentenceEncoderFeaturizer
 from rasa_server.nlu.sentence_encoder import SentenceEncoder
 
@@ -41,6 +45,8 @@ RANKING_LENGTH = "ranking_length"
 SHORT_MESSAGE_FLOOR = 0.001
 MODEL_FILE = "answer_selector.skops"
 IDS_FILE = "answer_ids.json"
+# The intent whose examples are questions no answer fits (data/nlu/boundaries.yml).
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -58,12 +64,20 @@ class AnswerSelector(GraphComponent):
         # The model's settings (encoder weight, C, n-gram lengths) default to the tuned ones in answer_model.py.
         return {CONTENT_PATH: "content", MODEL_PATH: "build/minilm", RANKING_LENGTH: 10, **SETTINGS}
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        # The answers' examples reach Rasa's cache key through the training data (rasa_server/importer.py);
+        # not_answered.yml does not, so that a change to it alone still retrains the selector.
+        path = Path(config.get(CONTENT_PATH, "content")) / NOT_ANSWERED_FILE
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: AnswerModel | None = None) -> None:  # fmt: skip
+                 model: AnswerModel | None = None, neighbours: ExampleNeighbours | None = None) -> None:  # fmt: skip
         self.config = {**self.get_default_config(), **config}
         self.model_storage = model_storage
         self.resource = resource
         self.model = model
+        self.neighbours = neighbours
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -76,9 +90,18 @@ class AnswerSelector(GraphComponent):
         encoder = SentenceEncoder(Path(self.config[MODEL_PATH]))
         vectors = np.stack([encoder.encode(text).sentence_vector() for text in texts])
         self.model = AnswerModel.train(texts, labels, vectors, {key: self.config[key] for key in SETTINGS})
+        # Questions no answer fits: the out_of_scope intent's examples and content's not_answered.yml.
+        out_of_scope = [
+            message.get(TEXT) for message in training_data.intent_examples if message.get(INTENT) == OUT_OF_SCOPE
+        ] + list(load_content(Path(self.config[CONTENT_PATH]), dt.date.today()).not_answered)
+        out_of_scope_vectors = np.array(
+            [encoder.encode(text).sentence_vector() for text in out_of_scope], dtype=np.float32
+        ).reshape(-1, vectors.shape[1])
+        self.neighbours = ExampleNeighbours(vectors, labels, out_of_scope_vectors)
         with self.model_storage.write_to(self.resource) as directory:
             sio.dump((self.model.char_ngrams, self.model.word_ngrams, self.model.classifier), directory / MODEL_FILE)
             (directory / IDS_FILE).write_text(json.dumps(self.model.answer_ids), encoding="utf-8")
+            self.neighbours.save(directory)
         return self.resource
 
     @classmethod
@@ -89,8 +112,9 @@ class AnswerSelector(GraphComponent):
             path = directory / MODEL_FILE
             char_ngrams, word_ngrams, classifier = sio.load(path, trusted=sio.get_untrusted_types(file=path))
             answer_ids = json.loads((directory / IDS_FILE).read_text(encoding="utf-8"))
+            neighbours = ExampleNeighbours.load(directory)
         model = AnswerModel(char_ngrams, word_ngrams, classifier, answer_ids, config[ENCODER_WEIGHT])
-        return cls(config, model_storage, resource, model)
+        return cls(config, model_storage, resource, model, neighbours)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -98,10 +122,15 @@ class AnswerSelector(GraphComponent):
             _, sentence = message.get_dense_features(TEXT)
             if self.model is None or not text or sentence is None:
                 continue  # e.g. a button payload, which skips the NLU pipeline
-            ranking = self.model.rank(text, np.asarray(sentence.features).reshape(-1), len(self.model.answer_ids))
+            vector = np.asarray(sentence.features).reshape(-1)
+            ranking = self.model.rank(text, vector, len(self.model.answer_ids))
             length = self.config[RANKING_LENGTH]
             if is_short(text):
                 length = max(length, sum(entry["confidence"] >= SHORT_MESSAGE_FLOOR for entry in ranking))
             ranking = ranking[:length]
+            leads = self.neighbours.out_of_scope_lead(vector) if self.neighbours else {}
+            ranking = [
+                {**entry, OUT_OF_SCOPE_LEAD: leads[entry["id"]]} if entry["id"] in leads else entry for entry in ranking
+            ]
             message.set(ANSWER_RANKING, ranking, add_to_output=True)
         return messages

@@ -58,6 +58,16 @@ def test_a_question_nothing_fits_gets_no_sourced_answer(assistant):
     assert "Sources:" not in texts(replies)
 
 
+def test_a_question_nearer_one_no_answer_fits_than_its_answer_gets_did_you_mean(assistant):
+    # The intent classifier reads it as an application question and the selector ranks apply.where far ahead,
+    # but it is much nearer an out-of-scope example ("can i change my oriel form once its been submitted")
+    # than any phrasing of apply.where: offered, not answered (the out-of-scope lead).
+    replies = assistant.ask(conversation(), "can i edit my oriel application once i have submitted it")
+    assert first_message(replies) == CONTENT.interface["did_you_mean_intro"]
+    assert "Sources:" not in texts(replies)
+    assert '/ask_how_to_apply{"answer_id": "apply.where"}' in payloads(replies)
+
+
 def test_more_on_gives_the_full_topic_page(assistant):
     sender = conversation()
     replies = assistant.ask(sender, "How much does HSSE cost?")

@@ -241,3 +241,24 @@ def test_an_answer_merged_into_another_is_found_by_its_old_id_and_cannot_be_an_a
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     with pytest.raises(ContentError, match="replaced by two answers"):
         load_content(directory, TODAY)
+
+
+@pytest.mark.parametrize(
+    "questions, problem",
+    [
+        (["what is the  ARP?"], "also a phrasing of arp.what_is"),  # an answer's own question, case and spacing aside
+        (["is there parking at the campus", " "], "must list texts"),
+        ("is there parking at the campus", "must list texts"),
+    ],
+)
+def test_a_question_no_answer_fits_that_breaks_a_rule_is_refused(tmp_path, questions, problem):
+    directory = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, directory)
+    (directory / "not_answered.yml").write_text(yaml.safe_dump({"questions": questions}), encoding="utf-8")
+    with pytest.raises(ContentError, match=problem):
+        load_content(directory, TODAY)
+
+
+def test_the_questions_no_answer_fits_are_read_as_one_line_texts(content):
+    assert len(content.not_answered) >= 150
+    assert all(text == " ".join(text.split()) and text for text in content.not_answered)

@@ -4,6 +4,7 @@ import pytest
 
 from actions.faq import ActionAnswerQuestion, ActionListTopics
 from actions.wiring import CONTENT
+from advisor.answer_choice import OUT_OF_SCOPE_LEAD
 from advisor.render import feedback_payload
 from tests.unit import trackers
 
@@ -362,3 +363,28 @@ def test_a_short_question_of_its_own_after_an_answer_is_not_pulled_into_its_topi
     ranking = ranked(("structure.length", 0.8), ("hsse.time", 0.03), ("part_time.end_date", 0.02))
     messages, _ = ask("how long is hsst", ranking, intent="ask_what_is_hsst", slots={"last_answer": "hsse.what_is"})
     assert messages[0]["text"].startswith(CONTENT.questions["structure.length"].answer)
+
+
+def with_lead(ranking, lead):
+    """The ranking with the selector's out-of-scope lead on its best entry (rasa_server/nlu/example_neighbours.py)."""
+    first, *rest = ranking["answer_ranking"]
+    return {"answer_ranking": [{**first, OUT_OF_SCOPE_LEAD: lead}, *rest]}
+
+
+@pytest.mark.parametrize(("lead", "answered"), [(0.25, False), (0.11, False), (0.10, True), (-0.3, True), (None, True)])
+def test_a_clear_answer_is_held_back_when_the_message_is_much_nearer_a_question_no_answer_fits(lead, answered):
+    # "can i pay the hsse fee by card" sits nearer an out-of-scope example than any phrasing of hsse.fee.
+    ranking = ranked(("hsse.fee", 0.7), ("hssr.fee", 0.1))
+    messages, _ = ask("can i pay the hsse fee by card", ranking if lead is None else with_lead(ranking, lead))
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer) is answered
+    assert (messages[0]["text"] == CONTENT.interface["did_you_mean_intro"]) is not answered
+    if not answered:
+        assert messages[0]["buttons"][0]["payload"] == '/ask_hsse{"answer_id": "hsse.fee"}'
+
+
+def test_a_follow_up_is_not_held_back_by_its_out_of_scope_lead():
+    # A follow-up's few words are near nothing in particular; its context decides it.
+    ranking = with_lead(ranked(("hssr.fee", 0.3), ("hsse.fee", 0.25), ("stp.equivalence_fee", 0.25)), 0.3)
+    ranking["answer_ranking"][1][OUT_OF_SCOPE_LEAD] = 0.3
+    messages, _ = ask("and what does it cost?", ranking, slots={"last_answer": "hsse.what_is"})
+    assert messages[0]["text"].startswith(CONTENT.questions["hsse.fee"].answer)

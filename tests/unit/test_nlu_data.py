@@ -1,12 +1,12 @@
 """The NLU training data and the held-out test set that training never sees."""
 
-import re
 from collections import defaultdict
 
 import pytest
 
 from advisor import feedback
 from tests.conftest import ROOT, read_yaml
+from tools.blind_set import normalised
 from tools.evaluate_nlu import HELDOUT_QUESTION_SETS
 
 MIN_EXAMPLES_PER_INTENT = 25
@@ -20,10 +20,6 @@ def examples_by_intent(folder):
             if "intent" in block:
                 found[block["intent"]] += [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
     return found
-
-
-def normalised(text):
-    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +59,16 @@ def test_heldout_examples_are_not_in_training(training, heldout):
 @pytest.fixture(scope="module")
 def answer_texts():
     """Every answer's question and examples, normalised: the answer selector's training texts, and
-    through config.yml's importer (rasa_server/importer.py) the intent classifier's too."""
+    through config.yml's importer (rasa_server/importer.py) the intent classifier's too; and the questions
+    no answer fits (content/not_answered.yml), which the selector measures messages against."""
     import datetime as dt
 
     from advisor.faq_content import load_content
     from tests.conftest import CONTENT_DIR
 
-    answers = load_content(CONTENT_DIR, dt.date.today()).questions.values()
-    return {normalised(text) for answer in answers for text in (answer.question, *answer.examples)}
+    content = load_content(CONTENT_DIR, dt.date.today())
+    phrasings = [text for answer in content.questions.values() for text in (answer.question, *answer.examples)]
+    return {normalised(text) for text in (*phrasings, *content.not_answered)}
 
 
 def test_heldout_examples_are_not_among_the_answers_examples(heldout, answer_texts):
