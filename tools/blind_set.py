@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import yaml
@@ -42,17 +43,25 @@ def answer_list() -> str:
     return "\n".join(lines)
 
 
-def taught_texts() -> set[str]:
-    """Every NLU training example, every answer's question and examples, and content's questions no answer fits
-    (not_answered.yml), normalised."""
-    taught = set()
-    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+def examples_by_intent(folder: Path) -> dict[str, list[str]]:
+    """Every example in the folder's NLU YAML files (data/nlu/, tests/heldout/nlu/), by intent."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(folder.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if "intent" in block:
-                taught |= {normalised(line.strip()[2:]) for line in block["examples"].splitlines() if line.strip()}
+                found[block["intent"]] += [
+                    line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip()
+                ]
+    return found
+
+
+def taught_texts() -> set[str]:
+    """Every NLU training example, every answer's question and examples, and content's questions no answer fits
+    (not_answered.yml), normalised: what no held-out question may be."""
+    examples = [text for texts in examples_by_intent(ROOT / "data" / "nlu").values() for text in texts]
     content = load_content(ROOT / "content", dt.date.today())
     phrasings = [text for answer in content.questions.values() for text in (answer.question, *answer.examples)]
-    return taught | {normalised(text) for text in (*phrasings, *content.not_answered)}
+    return {normalised(text) for text in (*examples, *phrasings, *content.not_answered)}
 
 
 def read_set(path: Path) -> list[dict]:

@@ -265,7 +265,7 @@ def main() -> None:
 
     started = time.time()
     content = load_content(ROOT / "content", dt.date.today())
-    texts, labels = training_examples(ROOT / "content")
+    texts, labels = training_examples(content)
     nlu_texts, nlu_intents = nlu_examples()
     vectors = encode_all([*texts, *nlu_texts])
     data = {

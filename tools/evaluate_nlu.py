@@ -223,6 +223,11 @@ def threshold_sweep(parsed: list[tuple[dict, str, list, dict]], content) -> list
     return lines
 
 
+def also_accepted(row: dict) -> bool:
+    """The answer given is one the set's writer also accepted for the question (`also`)."""
+    return row["choice"].answer_id in row.get("also", ())
+
+
 def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
     answerable = [row for row in rows if row["answer"]]
     unanswerable = [row for row in rows if not row["answer"]]
@@ -233,7 +238,7 @@ def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
     right = sum(row["choice"].answer_id == row["answer"] for row in answered)
     wrong = [row for row in rows if row["choice"].kind == "answer" and row["choice"].answer_id != row["answer"]]
     # Wrong by the expected answer, but an answer the set's writer also accepted for the question.
-    also_right = [row for row in wrong if row["choice"].answer_id in row.get("also", ())]
+    also_right = [row for row in wrong if also_accepted(row)]
     asked = [row for row in answerable if row["choice"].kind == "did_you_mean"]
     asked_right = sum(row["answer"] in row["choice"].candidates for row in asked)
     topics = sum(row["choice"].kind == "topics" for row in answerable)
@@ -271,7 +276,7 @@ def question_summary(rows: list[dict], content_questions: dict) -> list[str]:
         "Confident wrong answers:",
         *(
             f"- {row['text']!r}: expected {row['answer']}, answered {row['choice'].answer_id}"
-            + (" (also accepted)" if row["choice"].answer_id in row.get("also", ()) else "")
+            + (" (also accepted)" if also_accepted(row) else "")
             for row in wrong
         ),
         "",

@@ -9,8 +9,6 @@ of the answer selector").
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +16,7 @@ import scipy.sparse as sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from advisor.faq_content import load_content
+from advisor.faq_content import Content
 from rasa_server.nlu.linear import lay_out_for_sparse_rows
 
 # Weight of the MiniLM vector against the n-gram tf-idf rows (all rows unit length).
@@ -98,9 +96,8 @@ class AnswerModel:
         return self.rank_many([text], unit(vector)[np.newaxis, :], length)[0]
 
 
-def training_examples(content_dir: Path) -> tuple[list[str], list[str]]:
+def training_examples(content: Content) -> tuple[list[str], list[str]]:
     """Every answer's question and examples, with the answer's id as the label."""
-    content = load_content(content_dir, dt.date.today())
     texts, labels = [], []
     for answer in content.questions.values():
         for text in (answer.question, *answer.examples):

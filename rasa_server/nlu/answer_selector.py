@@ -86,14 +86,15 @@ class AnswerSelector(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         # The answers' examples are content, not NLU training data: they are read and encoded here.
-        texts, labels = training_examples(Path(self.config[CONTENT_PATH]))
+        content = load_content(Path(self.config[CONTENT_PATH]), dt.date.today())
+        texts, labels = training_examples(content)
         encoder = SentenceEncoder(Path(self.config[MODEL_PATH]))
         vectors = np.stack([encoder.encode(text).sentence_vector() for text in texts])
         self.model = AnswerModel.train(texts, labels, vectors, {key: self.config[key] for key in SETTINGS})
         # Questions no answer fits: the out_of_scope intent's examples and content's not_answered.yml.
         out_of_scope = [
             message.get(TEXT) for message in training_data.intent_examples if message.get(INTENT) == OUT_OF_SCOPE
-        ] + list(load_content(Path(self.config[CONTENT_PATH]), dt.date.today()).not_answered)
+        ] + list(content.not_answered)
         out_of_scope_vectors = np.array(
             [encoder.encode(text).sentence_vector() for text in out_of_scope], dtype=np.float32
         ).reshape(-1, vectors.shape[1])
@@ -128,7 +129,9 @@ class AnswerSelector(GraphComponent):
             if is_short(text):
                 length = max(length, sum(entry["confidence"] >= SHORT_MESSAGE_FLOOR for entry in ranking))
             ranking = ranking[:length]
-            leads = self.neighbours.out_of_scope_lead(vector) if self.neighbours else {}
+            leads = (
+                self.neighbours.out_of_scope_lead(vector, (entry["id"] for entry in ranking)) if self.neighbours else {}
+            )
             ranking = [
                 {**entry, OUT_OF_SCOPE_LEAD: leads[entry["id"]]} if entry["id"] in leads else entry for entry in ranking
             ]

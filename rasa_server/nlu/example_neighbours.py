@@ -11,6 +11,7 @@ its ranking entry (OUT_OF_SCOPE_LEAD).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -34,20 +35,22 @@ class ExampleNeighbours:
         self.answer_vectors = half_precision(unit_rows(answer_vectors))
         self.answer_labels = np.asarray(answer_labels)
         self.out_of_scope_vectors = half_precision(unit_rows(out_of_scope_vectors))
-        self.answer_ids = sorted(set(answer_labels))
-        self.rows = {answer_id: np.flatnonzero(self.answer_labels == answer_id) for answer_id in self.answer_ids}
+        self.rows = {answer_id: np.flatnonzero(self.answer_labels == answer_id) for answer_id in set(answer_labels)}
 
-    def out_of_scope_lead(self, vector: np.ndarray) -> dict[str, float]:
-        """Each answer's lead for a message's sentence vector (the ranking entries' OUT_OF_SCOPE_LEAD); empty
-        without out-of-scope examples, so that the answer choice then never holds an answer back for it."""
+    def out_of_scope_lead(self, vector: np.ndarray, answer_ids: Iterable[str]) -> dict[str, float]:
+        """The lead of each of these answers (the ranking's, not all of them) for a message's sentence vector: the
+        ranking entries' OUT_OF_SCOPE_LEAD. An id it has no phrasings for is left out; empty without out-of-scope
+        examples, so that the answer choice then never holds an answer back for it."""
         if len(self.out_of_scope_vectors) == 0:
             return {}
         message = unit_rows(np.asarray(vector, dtype=np.float32).reshape(1, -1))[0]
         nearest_out_of_scope = float((self.out_of_scope_vectors @ message).max())
-        to_answers = self.answer_vectors @ message
         return {
-            answer_id: round(nearest_out_of_scope - float(to_answers[rows].max()), 4)
-            for answer_id, rows in self.rows.items()
+            answer_id: round(
+                nearest_out_of_scope - float((self.answer_vectors[self.rows[answer_id]] @ message).max()), 4
+            )
+            for answer_id in answer_ids
+            if answer_id in self.rows
         }
 
     def save(self, directory: Path) -> None:

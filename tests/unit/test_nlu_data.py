@@ -1,35 +1,23 @@
 """The NLU training data and the held-out test set that training never sees."""
 
-from collections import defaultdict
-
 import pytest
 
 from advisor import feedback
 from tests.conftest import ROOT, read_yaml
-from tools.blind_set import normalised
+from tools.blind_set import examples_by_intent, normalised, taught_texts
 from tools.evaluate_nlu import HELDOUT_QUESTION_SETS
 
 MIN_EXAMPLES_PER_INTENT = 25
 
 
-def examples_by_intent(folder):
-    """Every example in the folder's YAML files, by intent."""
-    found = defaultdict(list)
-    for path in sorted((ROOT / folder).glob("*.yml")):
-        for block in read_yaml(str(path.relative_to(ROOT))).get("nlu", []):
-            if "intent" in block:
-                found[block["intent"]] += [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
-    return found
-
-
 @pytest.fixture(scope="module")
 def training():
-    return examples_by_intent("data/nlu")
+    return examples_by_intent(ROOT / "data" / "nlu")
 
 
 @pytest.fixture(scope="module")
 def heldout():
-    return examples_by_intent("tests/heldout/nlu")
+    return examples_by_intent(ROOT / "tests" / "heldout" / "nlu")
 
 
 def test_every_intent_has_enough_varied_examples(training, domain):
@@ -50,29 +38,17 @@ def test_heldout_set_covers_every_intent(heldout, domain):
     assert set(heldout) == set(domain["intents"]) - {feedback.INTENT}
 
 
-def test_heldout_examples_are_not_in_training(training, heldout):
-    trained = {normalised(e) for examples in training.values() for e in examples}
-    leaked = [e for examples in heldout.values() for e in examples if normalised(e) in trained]
-    assert leaked == []
-
-
 @pytest.fixture(scope="module")
-def answer_texts():
-    """Every answer's question and examples, normalised: the answer selector's training texts, and
-    through config.yml's importer (rasa_server/importer.py) the intent classifier's too; and the questions
-    no answer fits (content/not_answered.yml), which the selector measures messages against."""
-    import datetime as dt
-
-    from advisor.faq_content import load_content
-    from tests.conftest import CONTENT_DIR
-
-    content = load_content(CONTENT_DIR, dt.date.today())
-    phrasings = [text for answer in content.questions.values() for text in (answer.question, *answer.examples)]
-    return {normalised(text) for text in (*phrasings, *content.not_answered)}
+def taught():
+    """Every NLU training example; every answer's question and examples, the answer selector's training texts and,
+    through config.yml's importer (rasa_server/importer.py), the intent classifier's too; and the questions no answer
+    fits (content/not_answered.yml), which the selector measures messages against. tools/blind_set.py checks a new
+    set against the same texts."""
+    return taught_texts()
 
 
-def test_heldout_examples_are_not_among_the_answers_examples(heldout, answer_texts):
-    assert [e for examples in heldout.values() for e in examples if normalised(e) in answer_texts] == []
+def test_heldout_examples_are_not_in_training_or_among_the_answers_examples(heldout, taught):
+    assert [e for examples in heldout.values() for e in examples if normalised(e) in taught] == []
 
 
 def test_part_c_and_section_c_are_both_used(training):
@@ -115,8 +91,7 @@ def test_heldout_questions_name_existing_answers_and_are_enough(heldout_question
     assert unfit == []
 
 
-def test_heldout_questions_are_not_in_training_data_or_answer_examples(training, heldout_questions, answer_texts):
-    taught = {normalised(e) for examples in training.values() for e in examples} | answer_texts
+def test_heldout_questions_are_not_in_training_data_or_answer_examples(heldout_questions, taught):
     assert [q["text"] for q in heldout_questions if normalised(q["text"]) in taught] == []
 
 
