@@ -72,6 +72,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_thirtythird.yml",
     ROOT / "tests" / "heldout" / "questions_thirtyfourth.yml",
     ROOT / "tests" / "heldout" / "questions_thirtyfifth.yml",
+    ROOT / "tests" / "heldout" / "questions_thirtysixth.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
