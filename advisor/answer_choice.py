@@ -99,7 +99,11 @@ LATIN_LETTER = re.compile(r"[A-Za-z]")
 # offered, not given as if it answered.
 # "Who is in charge of it" asks who runs something, not what it costs.
 MONEY = "fees?|costs?|price|(?<!in )charged?|charges|pounds"
-WHO_HOLDS = r"\b(who is|name of) the (current |new )?(\w+ )?(director|head|chair|lead|dean|chief)"
+WHO_HOLDS = (
+    r"\b(who is|name of) the (current |new )?(\w+ )?(director|head|chair|lead|dean|chief)"
+    # The office left unnamed ("name of the person currently leading the national school").
+    r"|\bname of the (person|individual)\b|\bperson (currently |now )?(leading|heading|running)\b"
+)
 # How something is held, not an online system ("which online portfolio system?").
 ONLINE_THINGS = "e-?portfolio|portfolio|system|platform|form|application|account"
 HELD_ONLINE = rf"in person|online(?! ({ONLINE_THINGS}))|remote(ly)?|virtual(ly)?"
@@ -160,6 +164,13 @@ COUNT_OF_PEOPLE = (
     r"on (hsst|the hssr|the (hss |higher specialist (scientist )?)?register))\b|\bnumber of (hsst )?trainees\b"
 )
 COUNT_GIVEN = r"\b\d[\d,]* (trainees|people|registrants|posts)\b"
+# What a trainee's supervisor may, must or can be ("can my HSST supervisor be based at a different trust?"): only an
+# answer that speaks of supervisors answers it; the one on training at another trust does not.
+SUPERVISOR_ASKED = (
+    r"\b(can|could|does|do|must|should|will|would|is|has|have) (my|our|the|an?|their) "
+    r"((hsst|workplace|academic|clinical|educational|training|research) )*supervisors? "
+    r"(be|work|have to|need|must|get|based|stay|come)\b"
+)
 # How a department becomes a training centre: the answers speak of the ARP's effect on accreditation, not of how
 # to gain it.
 BECOMING_A_TRAINING_CENTRE = (
@@ -235,6 +246,7 @@ DETAIL_ASKS = tuple(
         (ON_CALL, ON_CALL),
         (COUNT_OF_PEOPLE, COUNT_GIVEN),
         (BECOMING_A_TRAINING_CENTRE, BECOMING_A_TRAINING_CENTRE),
+        (SUPERVISOR_ASKED, r"\bsupervis(or|ors|ing|ion)\b"),
         (EXAM_LENGTH, TIME_GIVEN),
         (DOCTORATE_VIVA, DOCTORATE_VIVA_GIVEN),
         *SECTIONS,
@@ -251,8 +263,12 @@ DETAIL_ASKS = tuple(
 # Most answers describe England's arrangements: a question naming another nation, or one of its cities or
 # health bodies ("a consultant post in Swansea"), is answered at once only by an answer about that nation
 # (entry.scotland, hssr.wales...). Each nation on its own: Wales's answer is not Scotland's. The names are
-# content's (route_reading.yml's nation_names, which the route check reads too).
-OTHER_NATIONS = ("wales", "scotland", "northern_ireland")
+# content's (route_reading.yml's nation_names, which the route check reads too). A country outside the UK is one
+# too ("HSST in the Republic of Ireland through the HSE?" drew Northern Ireland's answer): no answer is about one.
+OTHER_NATIONS = ("wales", "scotland", "northern_ireland", "elsewhere")
+# Names the route check reads as "elsewhere" that do not name a place asked about: "us" is mostly the pronoun, and
+# "I trained overseas" is asked of answers on the UK's own routes (equivalence, registration).
+NOT_PLACES = frozenset({"us", "abroad", "overseas", "elsewhere", "outside the uk", "not in the uk", "not uk"})
 # Asks whose answer must be in the direct answer itself (its question, examples or answer), not only in a detail:
 # a WTE under the floor is answered by the floor, not by "Possibly" with the floor in a detail.
 DIRECT_ASKS = ((re.compile(UNDER_THE_FLOOR), re.compile(r"\b0\.6\b")),)
@@ -260,9 +276,15 @@ DIRECT_ASKS = ((re.compile(UNDER_THE_FLOOR), re.compile(r"\b0\.6\b")),)
 
 @lru_cache(maxsize=4)
 def nation_asks(names: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern[str], ...]:
-    """One pattern per nation, matching any of its names as whole words."""
+    """One pattern per nation, matching any of its names as whole words, but not as the end of another nation's name:
+    elsewhere's "ireland" is not the one in Northern Ireland's "northern ireland"."""
+
+    def name_pattern(name: str) -> str:
+        longer = {other[: -len(name)] for typed in names for other in typed if other != name and other.endswith(name)}
+        return "".join(f"(?<!{re.escape(prefix)})" for prefix in sorted(longer)) + re.escape(name)
+
     return tuple(
-        re.compile(r"\b(" + "|".join(re.escape(name) for name in sorted(typed, key=len, reverse=True)) + r")\b")
+        re.compile(r"\b(" + "|".join(name_pattern(name) for name in sorted(typed, key=len, reverse=True)) + r")\b")
         for typed in names
         if typed
     )
@@ -345,7 +367,12 @@ def gives_the_detail_asked(answer: QuestionAnswer, text: str, content: Content) 
     a nation (or asks a DIRECT_ASKS figure) its question, examples and direct answer do not give (a detail may name a
     nation only to point elsewhere)."""
     asked = text.lower()
-    nations = nation_asks(tuple(content.nation_names.get(nation, ()) for nation in OTHER_NATIONS))
+    nations = nation_asks(
+        tuple(
+            tuple(name for name in content.nation_names.get(nation, ()) if name not in NOT_PLACES)
+            for nation in OTHER_NATIONS
+        )
+    )
     direct = (*DIRECT_ASKS, *((nation, nation) for nation in nations))
     return all(gives.search(answer.words) for asks, gives in DETAIL_ASKS if asks.search(asked)) and all(
         gives.search(answer.words_before_details) for asks, gives in direct if asks.search(asked)

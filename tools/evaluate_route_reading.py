@@ -93,14 +93,21 @@ def table(rules: dict, with_nearest: dict) -> str:
     return "\n".join(lines)
 
 
+def shipped_reading() -> tuple[RouteContent, ReadingContent]:
+    """Content as it is checked today (its review dates are today's, not the held-out set's TODAY; a review after
+    TODAY is not in the future), for reading answers as of TODAY."""
+    content_dir = ROOT / "content"
+    content = load_content(content_dir, dt.date.today())
+    return load_route_content(content_dir, dt.date.today(), content), load_reading_content(
+        content_dir, tuple(content.answers)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="also list the answers read wrongly")
     args = parser.parse_args()
-    content_dir = ROOT / "content"
-    content = load_content(content_dir, TODAY)
-    route = load_route_content(content_dir, TODAY, content)
-    reading = load_reading_content(content_dir, tuple(content.answers))
+    route, reading = shipped_reading()
     encoder = SentenceEncoder(ROOT / "build" / "minilm")
     nearest = NearestExamples(reading, lambda text: encoder.encode(text).sentence_vector())
     heldout = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))

@@ -188,6 +188,13 @@ def test_a_message_without_latin_letters_lists_the_topics_whatever_the_ranking(t
         ("so what happens in section c then", "structure.section_a"),  # another section's answer
         ("how would i get into gp specialty training", "apply.where"),
         ("can i register with coru in ireland after hsst", "entry.northern_ireland"),
+        # A country outside the UK is another nation too (round 25); Ireland's "ireland" is not Northern Ireland's.
+        ("can i do hsst in the republic of ireland through the hse?", "entry.northern_ireland"),
+        ("im a physicist in dublin, can i apply for hsst", "entry.northern_ireland"),
+        ("does the hss register count in australia", "hssr.what_is"),
+        # What a supervisor may be, and a person in office left unnamed (round 25).
+        ("can my hsst supervisor be based at another trust", "apply.change_specialism"),
+        ("name of the person currently leading the national school", "hsst.who_delivers"),
         ("is there anywhere to park at the university on teaching days", "doctorate.teaching_days"),
         # Other professions and courses (round 21).
         ("is there something like hsst for pharmacists", "hsst.consultant_without_hsst"),
@@ -235,6 +242,18 @@ def test_a_detail_the_best_answer_never_mentions_gets_did_you_mean_not_that_answ
         ("do welsh consultant posts need the register", "hssr.wales"),
         ("consultant job in cardiff, do i need the hssr", "hssr.wales"),
         ("i work in edinburgh, can i do hsst", "entry.scotland"),
+        ("i work in northern ireland, can i do hsst", "entry.northern_ireland"),
+        ("n. ireland trust here, can i apply for hsst", "entry.northern_ireland"),
+        # "Overseas" and "us" are not a country asked about: the UK's own routes answer those who trained abroad.
+        ("i trained overseas and work at clinical scientist level, is there an equivalence route", "stp.equivalence"),
+        ("is the doctorate compulsory for us in life sciences", "structure.life_sciences_doctorate"),
+        # A supervisor asked about, where the answer speaks of supervisors; a supervisor as background.
+        ("does my supervisor have to do anything for the arp", "arp.compulsory"),
+        (
+            "my supervisor says i need to plan my e-portfolio, how is the workplace training organised",
+            "workplace.training_plan",
+        ),
+        ("my supervisor keeps going on about the hss register, what is it", "hssr.what_is"),
         ("where do i get the in-service code", "apply.code"),
         ("how much is the hsse fee in pounds", "hsse.fee"),  # its answer gives the amount
         ("could i do hsst two days a week", "part_time.minimum"),  # its answer gives the floor

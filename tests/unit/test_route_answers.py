@@ -321,3 +321,12 @@ def test_the_held_out_set_covers_every_question_with_fifteen_answers():
     heldout = yaml.safe_load((ROOT / "tests/heldout/typed_answers.yml").read_text(encoding="utf-8"))
     assert set(heldout) == set(QUESTION_ORDER)
     assert all(len(items) >= 15 for items in heldout.values())
+
+
+def test_the_reading_evaluator_loads_content_as_of_today_and_reads_as_of_its_day():
+    # `make evaluate-reading` once loaded content as of its held-out day, 2026-12-01, and stopped on the first answer
+    # reviewed after it ("last_reviewed ... is in the future").
+    from tools.evaluate_route_reading import TODAY, shipped_reading
+
+    route, reading = shipped_reading()
+    assert parse_answer("start_year", "next year", TODAY, route, reading).value == TODAY.year + 1
