@@ -73,6 +73,7 @@ HELDOUT_QUESTION_SETS = (
     ROOT / "tests" / "heldout" / "questions_thirtyfourth.yml",
     ROOT / "tests" / "heldout" / "questions_thirtyfifth.yml",
     ROOT / "tests" / "heldout" / "questions_thirtysixth.yml",
+    ROOT / "tests" / "heldout" / "questions_thirtyseventh.yml",
 )
 ANSWER_FIRST_CHARS = 300
 ANSWER_ACTION = "action_answer_question"
@@ -80,7 +81,7 @@ ANSWER_ACTION = "action_answer_question"
 NOT_ANSWERED = "other reply"
 # The grid `--sweep-thresholds` reports (advisor/answer_choice.py's answer_confidence and margin).
 SWEEP_CONFIDENCES = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
-SWEEP_MARGINS = (1.25, 1.5, 2.0, 3.0)
+SWEEP_MARGINS = (1.25, 1.5, 2.0, 2.5, 3.0)
 SUMMARY_ROWS = ("weighted avg", "macro avg", "micro avg", "accuracy")
 
 
