@@ -4,7 +4,7 @@ import pytest
 
 from actions.faq import ActionAnswerQuestion, ActionListTopics
 from actions.wiring import CONTENT
-from advisor.answer_choice import OUT_OF_SCOPE_LEAD
+from advisor.answer_choice import OUT_OF_SCOPE_LEAD, SETTINGS
 from advisor.render import feedback_payload
 from tests.unit import trackers
 
@@ -390,7 +390,16 @@ def with_lead(ranking, lead):
     return {"answer_ranking": [{**first, OUT_OF_SCOPE_LEAD: lead}, *rest]}
 
 
-@pytest.mark.parametrize(("lead", "answered"), [(0.25, False), (0.11, False), (0.10, True), (-0.3, True), (None, True)])
+@pytest.mark.parametrize(
+    ("lead", "answered"),
+    [
+        (0.25, False),
+        (SETTINGS.out_of_scope_lead + 0.01, False),
+        (SETTINGS.out_of_scope_lead, True),  # more than the setting holds back, not as much
+        (-0.3, True),
+        (None, True),
+    ],
+)
 def test_a_clear_answer_is_held_back_when_the_message_is_much_nearer_a_question_no_answer_fits(lead, answered):
     # "can i pay the hsse fee by card" sits nearer an out-of-scope example than any phrasing of hsse.fee.
     ranking = ranked(("hsse.fee", 0.7), ("hssr.fee", 0.1))
