@@ -115,16 +115,21 @@ class QuestionAnswer:
     def review_due(self) -> dt.date:
         return due_after(self.last_reviewed, self.review_every)
 
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """How it is asked: its question and examples, the texts the answer selector and intent classifier learn."""
+        return (self.question, *self.examples)
+
     @cached_property
     def words(self) -> str:
         """Its own text in lower case, what it says and what it is asked as (answer_choice reads it)."""
-        return " ".join((self.question, *self.examples, self.answer, *self.details)).lower()
+        return " ".join((*self.phrasings, self.answer, *self.details)).lower()
 
     @cached_property
     def words_before_details(self) -> str:
         """What it is asked as and its direct answer, in lower case: what it is about, without the details'
         pointers elsewhere ("Wales is different: see the Wales answer")."""
-        return " ".join((self.question, *self.examples, self.answer)).lower()
+        return " ".join((*self.phrasings, self.answer)).lower()
 
 
 @dataclass(frozen=True)
@@ -295,11 +300,7 @@ def not_answered_from(raw: Any, questions: Mapping[str, QuestionAnswer]) -> tupl
     require(
         isinstance(texts, list) and all(is_text(text) for text in texts), NOT_ANSWERED_FILE, "questions must list texts"
     )
-    asked = {
-        one_line(text).lower(): answer.id
-        for answer in questions.values()
-        for text in (answer.question, *answer.examples)
-    }
+    asked = {one_line(text).lower(): answer.id for answer in questions.values() for text in answer.phrasings}
     for text in texts:
         same = asked.get(one_line(text).lower())
         require(same is None, NOT_ANSWERED_FILE, f"{text!r} is also a phrasing of {same}")

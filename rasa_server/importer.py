@@ -26,7 +26,7 @@ def answer_examples(content_dir: Path) -> TrainingData:
     content = load_content(content_dir, dt.date.today())
     texts = {}
     for answer in content.questions.values():
-        for text in (answer.question, *answer.examples):
+        for text in answer.phrasings:
             texts.setdefault(text, answer.topic)  # a text two answers share counts once, for the first
     return TrainingData([Message(data={TEXT: text, INTENT: topic}) for text, topic in texts.items()])
 

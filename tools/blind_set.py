@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from advisor.faq_content import load_content  # noqa: E402
+from advisor.faq_content import Content, load_content  # noqa: E402
 
 
 def normalised(text: str) -> str:
@@ -55,12 +55,11 @@ def examples_by_intent(folder: Path) -> dict[str, list[str]]:
     return found
 
 
-def taught_texts() -> set[str]:
+def taught_texts(content: Content) -> set[str]:
     """Every NLU training example, every answer's question and examples, and content's questions no answer fits
     (not_answered.yml), normalised: what no held-out question may be."""
     examples = [text for texts in examples_by_intent(ROOT / "data" / "nlu").values() for text in texts]
-    content = load_content(ROOT / "content", dt.date.today())
-    phrasings = [text for answer in content.questions.values() for text in (answer.question, *answer.examples)]
+    phrasings = [text for answer in content.questions.values() for text in answer.phrasings]
     return {normalised(text) for text in (*examples, *phrasings, *content.not_answered)}
 
 
@@ -78,8 +77,9 @@ def read_set(path: Path) -> list[dict]:
 def problems(path: Path) -> tuple[list[dict], list[tuple[str, str]]]:
     from tools.evaluate_nlu import HELDOUT_QUESTION_SETS
 
-    ids = set(load_content(ROOT / "content", dt.date.today()).questions)
-    taught = taught_texts()
+    content = load_content(ROOT / "content", dt.date.today())
+    ids = set(content.questions)
+    taught = taught_texts(content)
     committed = {
         normalised(q["text"])
         for other in HELDOUT_QUESTION_SETS

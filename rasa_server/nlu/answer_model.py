@@ -100,7 +100,7 @@ def training_examples(content: Content) -> tuple[list[str], list[str]]:
     """Every answer's question and examples, with the answer's id as the label."""
     texts, labels = [], []
     for answer in content.questions.values():
-        for text in (answer.question, *answer.examples):
+        for text in answer.phrasings:
             texts.append(text)
             labels.append(answer.id)
     return texts, labels
